@@ -1,0 +1,1 @@
+"""Rules NC5xx: archival references (format, house style, OCR damage, files)."""

@@ -1,0 +1,1 @@
+"""Rules NC2xx: the bibliography (parse failures, fields, duplicates, unused entries)."""

@@ -1,0 +1,1 @@
+"""Rules NC3xx: citation form (page ranges, punctuation, OCR-damaged ibid)."""

@@ -1,0 +1,1 @@
+"""Rules NC4xx: resolution (full, short, ibid, declared abbreviations, cross-references)."""

@@ -1,0 +1,72 @@
+"""The package, the edition copy, the command line's skeleton and the JSON report's schema."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from notecheck.cli import main
+from tests.conftest import EDITION, ROOT
+
+EDITION_SHA256 = "367eb8c4b4c87029401f456e0111269d096e5243946a15ac086f93f30a7dc9be"
+
+
+def test_edition_is_the_raw_source_byte_for_byte() -> None:
+    assert hashlib.sha256(EDITION.read_bytes()).hexdigest() == EDITION_SHA256
+
+
+def test_configuration_names_the_edition_and_bibliography() -> None:
+    from notecheck.config import load_config
+
+    config = load_config(ROOT)
+    assert config.paths == ("edition/",)
+    assert config.bibliography == "bibliography.bib"
+    assert config.diagnostics == ()
+
+
+def test_version_is_cheap_and_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("notecheck ")
+
+
+def test_json_report_validates_against_schema(
+    tmp_path: Path, report_schema: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "report.json"
+    code = main(
+        ["check", "edition/kanatchikov.txt", "--bib", "bibliography.bib", "--format", "json", "-o", str(out)]
+    )
+    report = json.loads(out.read_text(encoding="utf-8"))
+    jsonschema.validate(report, report_schema)
+    assert code in (0, 1)
+    assert report["documents"][0]["path"] == "edition/kanatchikov.txt"
+    assert report["summary"]["notes"] == len(report["documents"][0]["notes"])
+
+
+def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--format", "nonsense", "x.txt"]) == 2
+    assert "error" in capsys.readouterr().err
+
+
+def test_missing_path_is_a_diagnostic_and_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["check", str(tmp_path / "nope.txt")]) == 2
+    out = capsys.readouterr().out
+    assert "NC905" in out
+
+
+def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    run = subprocess.run(
+        [sys.executable, "-m", "notecheck", "check", str(empty)], capture_output=True, text=True, timeout=60
+    )
+    assert "Traceback" not in run.stderr
+    assert run.returncode in (0, 1)
+    assert "NC103" in run.stdout
