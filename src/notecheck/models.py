@@ -160,6 +160,8 @@ class Diagnostic:
     fix: Fix | None = None
     fingerprint: str = ""
     suppressed: bool = False
+    suppression: str | None = None  # why it is suppressed: "baseline" | "accepted"
+    justification: str = ""  # the reason given with an accepted finding
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
