@@ -216,6 +216,10 @@ class Note:
     line: int
     end_line: int
     label_span: Span
+    #: ``\\cite`` keys inside the note (LaTeX): ``(key, start, end)`` offsets in ``text``.
+    cite_keys: tuple[tuple[str, int, int], ...] = ()
+    #: For .docx: the 1-based index of the paragraph of ``word/document.xml`` that calls the note.
+    document_paragraph: int | None = None
 
     def span(self, start: int, end: int) -> Span:
         """The source span of the note-text offsets ``[start, end)``."""
@@ -240,6 +244,8 @@ class Edition:
     skipped: tuple[Skipped, ...] = ()
     calls: tuple[NoteCall, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+    #: Whether fixes can be written back to the file (False for TEI and .docx: report only).
+    fixable: bool = True
 
     @property
     def path(self) -> str:
