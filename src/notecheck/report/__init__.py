@@ -1,26 +1,45 @@
 """Stage report: one module per output format, all rendering the same Report.
 
-``render(report, fmt)`` returns the report as text in one of the contract's formats.
+``write(report, fmt, stream)`` writes the report to a text stream in one of the contract's
+formats; ``render(report, fmt)`` returns it as a string. Each format module has the same two
+functions, and is imported only when used (the HTML and SARIF writers are not loaded for a text
+report).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import importlib
+import io
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from notecheck.check import Report
 
-FORMATS = ("text", "json")
+#: Every output format, in the order ``--format`` lists them.
+FORMATS = ("text", "json", "sarif", "github", "html")
 
 
-def render(report: Report, fmt: str = "text", **options: object) -> str:
-    """Render ``report`` in format ``fmt`` (see :data:`FORMATS`)."""
-    if fmt == "json":
-        from notecheck.report import json as json_format
+def write(report: Report, fmt: str, stream: TextIO, **options: Any) -> None:
+    """Write ``report`` to ``stream`` in format ``fmt`` (see :data:`FORMATS`).
 
-        return json_format.render(report)
-    if fmt == "text":
-        from notecheck.report import text as text_format
+    Args:
+        report: the result of :func:`notecheck.check`.
+        fmt: one of :data:`FORMATS`.
+        stream: a text stream; the JSON writer writes it piece by piece.
+        **options: options of the format (``text``: ``color``, ``verbose``, ``quiet``,
+            ``show_source``, ``statistics``).
 
-        return text_format.render(report, **options)  # type: ignore[arg-type]
-    raise ValueError(f"unknown format {fmt!r}")
+    Raises:
+        ValueError: an unknown format.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    module = importlib.import_module(f"notecheck.report.{fmt}")
+    module.write(report, stream, **options)
+
+
+def render(report: Report, fmt: str = "text", **options: Any) -> str:
+    """The report in format ``fmt`` as one string (see :func:`write`)."""
+    buffer = io.StringIO()
+    write(report, fmt, buffer, **options)
+    return buffer.getvalue()

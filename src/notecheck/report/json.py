@@ -1,9 +1,15 @@
-"""Stage report: the JSON report, version 1 of the contract (validated by report.schema.json)."""
+"""Stage report: the JSON report, version 1 of the contract (validated by report.schema.json).
+
+:func:`write` streams the report: the document's big arrays (notes, diagnostics) are written one
+element per line as they are produced, so the whole JSON text is never held in memory.
+:func:`to_dict` gives the same data as one Python object for library users.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TextIO
 
 from notecheck.models import Citation, Diagnostic, Fix, Note, Resolution
 
@@ -13,49 +19,114 @@ if TYPE_CHECKING:
 VERSION = 1
 
 
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def write(report: Report, stream: TextIO) -> None:
+    """Write the report as one JSON document, streaming the big arrays element by element."""
+    from notecheck import __version__
+
+    stream.write(f'{{"version": {VERSION},\n "tool": ')
+    stream.write(_dumps({"name": "notecheck", "version": __version__}))
+    stream.write(',\n "documents": [')
+    for number, document in enumerate(report.documents):
+        stream.write(",\n  " if number else "\n  ")
+        _write_document(document, stream)
+    stream.write("\n ]" if report.documents else "]")
+    stream.write(',\n "bibliography": ')
+    stream.write(_dumps(bibliography_dict(report)))
+    stream.write(',\n "diagnostics": ')
+    _write_array((diagnostic_dict(d) for d in report.diagnostics), stream, "  ")
+    stream.write(',\n "summary": ')
+    stream.write(_dumps(summary_dict(report)))
+    stream.write("}\n")
+
+
+def _write_array(items: Iterable[object], stream: TextIO, indent: str) -> None:
+    stream.write("[")
+    empty = True
+    for item in items:
+        stream.write(("\n" if empty else ",\n") + indent + _dumps(item))
+        empty = False
+    stream.write("]" if empty else "\n" + indent[:-1] + "]")
+
+
+def _write_document(document: DocumentReport, stream: TextIO) -> None:
+    head = document_dict(document, notes=False)
+    stream.write("{")
+    for key, value in head.items():
+        stream.write(f"{_dumps(key)}: ")
+        if key == "notes":
+            _write_array(_note_dicts(document), stream, "    ")
+        elif key == "diagnostics":
+            _write_array((diagnostic_dict(d) for d in document.diagnostics), stream, "    ")
+        else:
+            stream.write(_dumps(value))
+        if key != "diagnostics":
+            stream.write(",\n   ")
+    stream.write("}")
+
+
 def render(report: Report) -> str:
-    """The report as a JSON document (one line per top-level value is not promised)."""
-    return json.dumps(to_dict(report), ensure_ascii=False, indent=1) + "\n"
+    """The report as a JSON string (see :func:`write`)."""
+    import io
+
+    buffer = io.StringIO()
+    write(report, buffer)
+    return buffer.getvalue()
 
 
 def to_dict(report: Report) -> dict[str, Any]:
     """The report as plain JSON data, exactly in the contract's shape."""
     from notecheck import __version__
 
-    summary = report.summary
-    bib = report.bibliography
     return {
         "version": VERSION,
         "tool": {"name": "notecheck", "version": __version__},
         "documents": [document_dict(d) for d in report.documents],
-        "bibliography": {
-            "path": bib.path,
-            "format": bib.format,
-            "entries": bib.entries,
-            "unused": list(bib.unused),
-            "diagnostics": [diagnostic_dict(d) for d in bib.diagnostics],
-        },
+        "bibliography": bibliography_dict(report),
         "diagnostics": [diagnostic_dict(d) for d in report.diagnostics],
-        "summary": {
-            "documents": summary.documents,
-            "notes": summary.notes,
-            "citations": summary.citations,
-            "errors": summary.errors,
-            "warnings": summary.warnings,
-            "info": summary.info,
-            "suppressed": summary.suppressed,
-        },
+        "summary": summary_dict(report),
     }
 
 
-def document_dict(document: DocumentReport) -> dict[str, Any]:
-    edition = document.edition
+def bibliography_dict(report: Report) -> dict[str, Any]:
+    bib = report.bibliography
+    return {
+        "path": bib.path,
+        "format": bib.format,
+        "entries": bib.entries,
+        "unused": list(bib.unused),
+        "diagnostics": [diagnostic_dict(d) for d in bib.diagnostics],
+    }
+
+
+def summary_dict(report: Report) -> dict[str, int]:
+    summary = report.summary
+    return {
+        "documents": summary.documents,
+        "notes": summary.notes,
+        "citations": summary.citations,
+        "errors": summary.errors,
+        "warnings": summary.warnings,
+        "info": summary.info,
+        "suppressed": summary.suppressed,
+    }
+
+
+def _note_dicts(document: DocumentReport) -> Iterable[dict[str, Any]]:
+    if document.edition is None:
+        return
     parsed = document.parsed
-    notes: list[dict[str, Any]] = []
-    if edition is not None:
-        for note in edition.notes:
-            citations = parsed.citations.get(note.index, ()) if parsed is not None else ()
-            notes.append(note_dict(note, citations, document.resolution))
+    for note in document.edition.notes:
+        citations = parsed.citations.get(note.index, ()) if parsed is not None else ()
+        yield note_dict(note, citations, document.resolution)
+
+
+def document_dict(document: DocumentReport, *, notes: bool = True) -> dict[str, Any]:
+    """One document in the contract's shape (``notes=False`` leaves its notes list empty)."""
+    edition = document.edition
     return {
         "path": document.path,
         "format": document.format,
@@ -73,7 +144,7 @@ def document_dict(document: DocumentReport) -> dict[str, Any]:
             }
             for s in (edition.skipped if edition is not None else ())
         ],
-        "notes": notes,
+        "notes": list(_note_dicts(document)) if notes else [],
         "archival": [
             {
                 "key": a.key,
@@ -147,6 +218,9 @@ def diagnostic_dict(diagnostic: Diagnostic) -> dict[str, Any]:
         "message": diagnostic.message,
         "fingerprint": diagnostic.fingerprint,
         "suppressed": diagnostic.suppressed,
+        "suppression": None
+        if diagnostic.suppression is None
+        else {"kind": diagnostic.suppression, "reason": diagnostic.justification},
         "fix": fix_dict(diagnostic.fix),
     }
 

@@ -62,3 +62,43 @@ UNREADABLE_PATH = rule(
     example="`notecheck check edtion/`",
     instead="`notecheck check edition/`",
 )
+
+UNKNOWN_SELECTOR = rule(
+    "NC906",
+    "unknown-rule-selector",
+    Severity.WARNING,
+    "{key} in {path}: {selector!r} matches no rule",
+    what="Reports a code or prefix in `select`, `ignore`, `extend-select`, `per-file-ignores` or "
+    "`[[accept]]` that matches no registered rule.",
+    why="A misspelt code (`NC4O1` with a letter O) selects or ignores nothing, and the editor "
+    "believes a rule is on or off when it is not.",
+    example='`ignore = ["NC4O1"]`',
+    instead='`ignore = ["NC401"]` (see `notecheck rules` for every code)',
+)
+
+BASELINE_INVALID = rule(
+    "NC907",
+    "baseline-invalid",
+    Severity.ERROR,
+    "cannot use baseline {path}: {reason}",
+    what="Reports a baseline file (`--baseline` or `baseline` in the configuration) that cannot "
+    "be read or is not a notecheck baseline.",
+    why="Without its baseline every known finding would be reported as new; with a silently "
+    "ignored baseline a build would fail for reasons nobody can see.",
+    example="`notecheck check --baseline notecheck-baseline.json` when the file was never written.",
+    instead="`notecheck baseline edition/ --output notecheck-baseline.json` once, then commit it.",
+)
+
+UNMATCHED_ACCEPT = rule(
+    "NC908",
+    "unmatched-accept",
+    Severity.INFO,
+    "accepted finding {code} {fingerprint} no longer occurs; remove it from {path}",
+    what="Reports an `[[accept]]` entry of the configuration whose code and fingerprint match no "
+    "finding of this run (only for codes that are selected).",
+    why="Accepted findings that were fixed long ago clutter the configuration and hide which "
+    "decisions still matter.",
+    example='`[[tool.notecheck.accept]]\\ncode = "NC401"\\nfingerprint = "0a1b2c3d4e5f6789"` after '
+    "the citation was corrected.",
+    instead="Delete the `[[accept]]` entry.",
+)
