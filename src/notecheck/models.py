@@ -95,7 +95,7 @@ class Source:
         return self.text[start:end].rstrip("\r\n")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TextMap:
     """Maps offsets in a derived text (a note's text) back to offsets in its source.
 
@@ -216,7 +216,7 @@ class Note:
     line: int
     end_line: int
     label_span: Span
-    #: ``\\cite`` keys inside the note (LaTeX): ``(key, start, end)`` offsets in ``text``.
+    #: ``\cite`` keys inside the note (LaTeX): ``(key, start, end)`` offsets in ``text``.
     cite_keys: tuple[tuple[str, int, int], ...] = ()
     #: For .docx: the 1-based index of the paragraph of ``word/document.xml`` that calls the note.
     document_paragraph: int | None = None
