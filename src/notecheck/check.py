@@ -13,7 +13,7 @@ import hashlib
 import os
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
 from pathlib import Path
@@ -23,7 +23,13 @@ from notecheck.baseline import Baseline, BaselineError, load_baseline
 from notecheck.bibliography import Bibliography, load_bibliography
 from notecheck.config import Config, load_config
 from notecheck.models import ArchivalFile, Diagnostic, Edition, Resolution, Severity, Source, Span
-from notecheck.readers import FORMATS_BY_EXTENSION, display_path, read_edition, read_edition_bytes
+from notecheck.readers import (
+    FORMATS_BY_EXTENSION,
+    display_path,
+    format_for,
+    read_edition,
+    read_edition_bytes,
+)
 from notecheck.rules import is_selected
 from notecheck.rules.tool import (
     BASELINE_INVALID,
@@ -88,6 +94,7 @@ class Report:
     documents: list[DocumentReport]
     bibliography: BibliographyReport
     diagnostics: list[Diagnostic] = field(default_factory=list)  # configuration, the tool
+    baseline: str | None = None  # the baseline file used, if any
 
     def all_diagnostics(self) -> list[Diagnostic]:
         """Every diagnostic of the report, suppressed ones included, in report order."""
@@ -157,25 +164,28 @@ def expand_paths(paths: Iterable[str | Path], exclude: Sequence[str] = ()) -> li
 
 def check(
     paths: Sequence[str | Path] | None = None,
-    bib: str | Path | None = None,
+    bib: str | Path | Bibliography | None = None,
     config: Config | None = None,
     *,
     stdin: bytes | None = None,
     baseline: Baseline | str | Path | None = None,
     jobs: int = 1,
     progress: Progress | None = None,
+    contents: Mapping[str, bytes] | None = None,
 ) -> Report:
     """Check editions against a bibliography and return the full report; never raises for input.
 
     Args:
         paths: files or folders; ``-`` reads ``stdin``. Defaults to the configuration's paths.
-        bib: the bibliography; defaults to the configuration's.
+        bib: the bibliography (a path, or one already loaded); defaults to the configuration's.
         config: the configuration; by default found upward from the working folder.
         stdin: the bytes ``-`` stands for.
         baseline: known findings, reported as suppressed: a :class:`Baseline` or the path of a
             baseline file. Defaults to the configuration's ``baseline``; ``Baseline()`` uses none.
         jobs: worker processes across files (1: all in this process). Results are the same.
         progress: called after each document (for a progress bar).
+        contents: bytes to check instead of reading the file, by path as given (the fixer's
+            later passes check text it has not written yet).
     """
     config = config or load_config()
     if not paths:
@@ -188,12 +198,16 @@ def check(
     bibliography_report = _load_bibliography(bib_path)
     bibliography = bibliography_report.bibliography
     inputs = _inputs(paths, config.exclude)
-    documents = _check_all(inputs, bibliography, config, stdin, jobs, progress)
+    if contents:
+        documents = [_check_one(p, bibliography, config, stdin, contents.get(str(p))) for p in inputs]
+    else:
+        documents = _check_all(inputs, bibliography, config, stdin, jobs, progress)
     if bibliography is not None:
         _report_unused(bibliography_report, documents)
     report = Report(documents, bibliography_report, list(config.diagnostics))
     known, problems = _baseline(baseline, config)
     report.diagnostics.extend(problems)
+    report.baseline = known.path
     _finish(report, config, known)
     return report
 
@@ -302,7 +316,9 @@ def _check_parallel(
     return [results[index] for index in range(len(inputs))]
 
 
-def _load_bibliography(path: str | Path | None) -> BibliographyReport:
+def _load_bibliography(path: str | Path | Bibliography | None) -> BibliographyReport:
+    if isinstance(path, Bibliography):
+        return BibliographyReport(path.path, path.format, path, diagnostics=list(path.diagnostics))
     if path is None:
         span = Span("<bibliography>", 1, 1, 1, 1)
         missing = NO_BIBLIOGRAPHY.at(
@@ -339,7 +355,11 @@ def _guard(document: DocumentReport, stage: str, run: Callable[[], T], default: 
 
 
 def _check_one(
-    path: str | Path, bibliography: Bibliography | None, config: Config, stdin: bytes | None
+    path: str | Path,
+    bibliography: Bibliography | None,
+    config: Config,
+    stdin: bytes | None,
+    data: bytes | None = None,
 ) -> DocumentReport:
     from notecheck.archival import check_archival
     from notecheck.numbering import check_numbering
@@ -351,6 +371,8 @@ def _check_one(
     try:
         if path == "-":
             edition = read_edition_bytes(stdin or b"", "-", input_format=config.input_format or "text")
+        elif data is not None:
+            edition = read_edition_bytes(data, shown, input_format=format_for(path, config.input_format))
         else:
             edition = read_edition(path, input_format=config.input_format)
     except OSError as error:

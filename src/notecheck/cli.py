@@ -1,17 +1,41 @@
 """The ``notecheck`` command line (see the contract for commands, options and exit codes).
 
-Exit codes: 0 no error-level finding, 1 at least one, 2 usage error or no input readable at all.
+Commands: ``check`` (the default: bare ``notecheck`` checks the configured paths), ``fix``,
+``baseline``, ``rules``, ``explain``, ``suggest-bib``. Exit codes: 0 no error-level finding,
+1 at least one (the report is still written), 2 usage error or no input readable at all. A
+usage error prints a message, never a traceback. Heavy modules (the stages, rich) are imported
+only when a command needs them, so ``notecheck --version`` stays fast.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import re
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from notecheck.check import DocumentReport, Report
+    from notecheck.config import Config
+    from notecheck.models import Fix
 
 COMMANDS = ("check", "fix", "baseline", "rules", "explain", "suggest-bib")
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+FORMATS = ("text", "json", "sarif", "github", "html")
+#: A progress bar is shown on a terminal when at least this many files are checked.
+PROGRESS_MIN_FILES = 20
+#: ``fix`` re-checks and applies fixes again at most this many times per file.
+MAX_FIX_PASSES = 10
+_SELECTOR = re.compile(r"^NC\d{0,3}$")
+
+
+class UsageError(Exception):
+    """A mistake on the command line: reported in one line, exit code 2."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -23,30 +47,83 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def _add_check_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", help="files or folders to check; '-' reads standard input")
-    parser.add_argument("--bib", help="the bibliography (BibTeX or CSL-JSON)")
-    parser.add_argument("--format", default="text", choices=["text", "json"], help="report format")
-    parser.add_argument("--output", "-o", help="write the report to this file")
-    parser.add_argument("--select", help="comma-separated codes or prefixes to enable")
-    parser.add_argument("--ignore", help="comma-separated codes or prefixes to disable")
-    parser.add_argument("--extend-select", help="codes or prefixes to enable on top of the selection")
-    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even with errors")
-    parser.add_argument("--input-format", choices=["text", "markdown", "tei", "docx", "latex"])
-    parser.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
-    parser.add_argument("-v", "--verbose", action="store_true", help="also list the notes")
+def _add_input_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or folders to check; '-' reads standard input"
+    )
+    parser.add_argument("--bib", metavar="FILE", help="the bibliography (BibTeX or CSL-JSON)")
+    parser.add_argument("--config", metavar="FILE", help="use this configuration file instead of searching")
+    parser.add_argument(
+        "--select",
+        metavar="CODES",
+        help="comma-separated codes or prefixes to enable (replaces the configured)",
+    )
+    parser.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to disable")
+    parser.add_argument(
+        "--extend-select", metavar="CODES", help="codes or prefixes to enable on top of the selection"
+    )
+    parser.add_argument(
+        "--input-format", choices=["text", "markdown", "tei", "docx", "latex"], help="read every input as"
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only the summary line")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="also list the notes and suppressed findings"
+    )
+    parser.add_argument(
+        "-j", "--jobs", type=int, default=1, metavar="N", help="check files in N processes (0: one per CPU)"
+    )
+
+
+def _add_report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", default="text", choices=FORMATS, help="report format (default: text)")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to this file")
+    parser.add_argument("--baseline", metavar="FILE", help="report only findings not in this baseline")
+    parser.add_argument("--no-baseline", action="store_true", help="ignore the configured baseline")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even with error-level findings")
+    parser.add_argument("--statistics", action="store_true", help="count the findings per code")
+    parser.add_argument(
+        "--color", choices=["auto", "always", "never"], default="auto", help="colour the text report"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
     from notecheck import __version__
 
-    parser = _Parser(prog="notecheck", description="Check the endnotes of a scholarly edition.")
+    parser = _Parser(
+        prog="notecheck",
+        description="Check the endnotes of a scholarly edition against its bibliography.",
+        epilog="Without a command, 'check' runs. 'notecheck explain CODE' documents a rule.",
+    )
     parser.add_argument("--version", action="version", version=f"notecheck {__version__}")
-    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
-    _add_check_options(commands.add_parser("check", help="check editions (the default command)"))
-    commands.add_parser("rules", help="list the rules")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+
+    check = commands.add_parser("check", help="check editions and print the report (the default)")
+    _add_input_options(check)
+    _add_report_options(check)
+
+    fix = commands.add_parser("fix", help="apply the safe fixes in place")
+    _add_input_options(fix)
+    fix.add_argument("--diff", action="store_true", help="print a unified diff and write nothing")
+    fix.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes marked unsafe")
+    fix.add_argument("--baseline", metavar="FILE", help="a baseline (its findings are fixed as well)")
+    fix.add_argument("--exit-zero", action="store_true", help="exit 0 even if errors remain")
+    fix.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+
+    baseline = commands.add_parser("baseline", help="record today's findings in a baseline file")
+    _add_input_options(baseline)
+    baseline.add_argument("--output", "-o", metavar="FILE", required=True, help="the baseline file to write")
+
+    rules = commands.add_parser("rules", help="list the rules")
+    rules.add_argument("--format", default="text", choices=["text", "json", "markdown"])
+    rules.add_argument("--output", "-o", metavar="FILE", help="write to this file")
+
     explain = commands.add_parser("explain", help="print one rule's documentation")
-    explain.add_argument("code")
+    explain.add_argument("code", metavar="CODE", help="a rule code (NC401) or name")
+
+    suggest = commands.add_parser("suggest-bib", help="BibTeX for works cited in full but missing")
+    _add_input_options(suggest)
+    suggest.add_argument("--output", "-o", metavar="FILE", help="write the entries to this file")
     return parser
 
 
@@ -55,14 +132,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or (args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help", "--version")):
         args_list.insert(0, "check")
-    parser = build_parser()
+    _tolerate_unencodable_output()
     try:
-        args = parser.parse_args(args_list)
+        args = build_parser().parse_args(args_list)
         if args.command == "rules":
-            return _rules()
+            return _rules(args)
         if args.command == "explain":
             return _explain(args.code)
+        if args.command == "fix":
+            return _fix(args)
+        if args.command == "baseline":
+            return _baseline(args)
+        if args.command == "suggest-bib":
+            return _suggest_bib(args)
         return _check(args)
+    except UsageError as error:
+        print(f"notecheck: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except SystemExit as done:
         return int(done.code) if isinstance(done.code, int) else EXIT_USAGE
     except KeyboardInterrupt:
@@ -70,70 +156,496 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _codes(value: str | None) -> tuple[str, ...]:
-    return tuple(c.strip().upper() for c in value.split(",") if c.strip()) if value else ()
+def _tolerate_unencodable_output() -> None:
+    """On a terminal that cannot show every character, escape it instead of crashing."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
+
+
+# --- shared pieces ------------------------------------------------------------------------------
+
+
+def _selectors(value: str | None, option: str) -> tuple[str, ...]:
+    """Comma-separated codes or prefixes; each must name at least one rule (else exit 2)."""
+    if not value:
+        return ()
+    from notecheck.rules import all_rules
+
+    codes = [r.code for r in all_rules()]
+    found: list[str] = []
+    for part in value.split(","):
+        selector = part.strip().upper()
+        if not selector:
+            continue
+        if not _SELECTOR.match(selector) or not any(code.startswith(selector) for code in codes):
+            raise UsageError(f"{option}: {part.strip()!r} matches no rule (see 'notecheck rules')")
+        found.append(selector)
+    return tuple(found)
+
+
+def _config(args: argparse.Namespace) -> Config:
+    """The configuration (found upward, or ``--config``) with the command line's selection on top."""
+    from dataclasses import replace
+
+    from notecheck.config import load_config
+
+    if args.config:
+        file = Path(args.config)
+        if not file.is_file():
+            raise UsageError(f"--config: cannot read {args.config}")
+        config = load_config(file=file)
+    else:
+        config = load_config()
+    select = _selectors(args.select, "--select")
+    config = config.with_selection(
+        select=select or None,
+        ignore=_selectors(args.ignore, "--ignore"),
+        extend_select=_selectors(args.extend_select, "--extend-select"),
+    )
+    if args.input_format:
+        config = replace(config, input_format=args.input_format)
+    if args.verbose:
+        where = config.file.as_posix() if config.file is not None else "none found (defaults)"
+        print(f"notecheck: configuration: {where}", file=sys.stderr)
+    return config
+
+
+def _jobs(args: argparse.Namespace) -> int:
+    if args.jobs < 0:
+        raise UsageError("-j: the number of processes must be 0 (one per CPU) or more")
+    return args.jobs or os.cpu_count() or 1
+
+
+def _paths(args: argparse.Namespace, config: Config) -> list[str]:
+    paths = list(args.paths) or [str(config.resolve_path(p)) for p in config.paths]
+    if not paths:
+        raise UsageError("no paths given and none configured ('paths' in [tool.notecheck])")
+    if paths.count("-") > 1:
+        raise UsageError("'-' (standard input) can be given only once")
+    return paths
+
+
+def _stdin(paths: Sequence[str]) -> bytes | None:
+    return sys.stdin.buffer.read() if "-" in paths else None
+
+
+def _run_check(
+    args: argparse.Namespace,
+    config: Config,
+    paths: list[str],
+    *,
+    baseline: Any = None,
+    stdin: bytes | None = None,
+) -> Report:
+    """Run :func:`notecheck.check` with the command line's options and a progress bar."""
+    from notecheck.check import check
+
+    progress = _ProgressBar(enabled=not args.quiet and _is_terminal(sys.stderr))
+    started = time.perf_counter()
+    try:
+        report = check(
+            paths,
+            bib=args.bib,
+            config=config,
+            stdin=stdin if stdin is not None else _stdin(paths),
+            baseline=baseline,
+            jobs=_jobs(args),
+            progress=progress,
+        )
+    finally:
+        progress.close()
+    if args.verbose:
+        elapsed = time.perf_counter() - started
+        print(f"notecheck: checked {len(report.documents)} file(s) in {elapsed:.2f} s", file=sys.stderr)
+    return report
+
+
+def _nothing_read(report: Report) -> bool:
+    return bool(report.documents) and all(d.edition is None for d in report.documents)
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def use_color(choice: str, stream: TextIO, environ: dict[str, str] | None = None) -> bool:
+    """Whether to colour: ``always``/``never``, or on ``auto`` a terminal without ``NO_COLOR``.
+
+    ``--color always`` wins over ``NO_COLOR`` (the NO_COLOR convention lets an explicit option
+    override it); ``TERM=dumb`` turns ``auto`` off.
+    """
+    environ = dict(os.environ) if environ is None else environ
+    if choice == "always":
+        return True
+    if choice == "never":
+        return False
+    if environ.get("NO_COLOR", ""):
+        return False
+    if environ.get("TERM") == "dumb":
+        return False
+    return _is_terminal(stream)
+
+
+class _ProgressBar:
+    """A rich progress bar on standard error, started only once many files are under way."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __call__(self, done: int, total: int, path: str) -> None:
+        if not self.enabled or total < PROGRESS_MIN_FILES:
+            return
+        if self.bar is None:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("checking", total=total)
+        self.bar.update(self.task, completed=done, description=f"checking {path[-40:]}")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+
+def _write_output(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write {output}: {error.strerror or error}") from None
+
+
+# --- check --------------------------------------------------------------------------------------
 
 
 def _check(args: argparse.Namespace) -> int:
-    from dataclasses import replace
+    from notecheck.baseline import Baseline
 
-    from notecheck.check import check
-    from notecheck.config import load_config
-    from notecheck.report import render
-
-    config = load_config()
-    if args.select:
-        config = replace(config, select=_codes(args.select))
-    if args.ignore:
-        config = replace(config, ignore=(*config.ignore, *_codes(args.ignore)))
-    if args.extend_select:
-        config = replace(config, extend_select=(*config.extend_select, *_codes(args.extend_select)))
-    if args.input_format:
-        config = replace(config, input_format=args.input_format)
-    paths = list(args.paths) or [str(config.resolve_path(p)) for p in config.paths]
-    if not paths:
-        print(
-            "notecheck: error: no paths given and none configured ('paths' in [tool.notecheck])",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    stdin = sys.stdin.buffer.read() if "-" in paths else None
-    report = check(paths, bib=args.bib, config=config, stdin=stdin)
-    options: dict[str, object] = {}
-    if args.format == "text":
-        options = {"verbose": args.verbose, "quiet": args.quiet}
-    output = render(report, args.format, **options)
-    if args.output:
-        Path(args.output).write_text(output, encoding="utf-8")
-    else:
-        sys.stdout.write(output)
-    if report.documents and all(d.edition is None for d in report.documents):
+    if args.statistics and args.format not in ("text", "json"):
+        raise UsageError("--statistics works with --format text or json")
+    config = _config(args)
+    paths = _paths(args, config)
+    baseline: Any = Baseline() if args.no_baseline else args.baseline
+    if args.baseline and not Path(args.baseline).is_file():
+        raise UsageError(f"--baseline: cannot read {args.baseline}")
+    report = _run_check(args, config, paths, baseline=baseline)
+    _write_report(report, args)
+    if _nothing_read(report):
         return EXIT_USAGE
     return EXIT_OK if args.exit_zero else report.exit_code
 
 
-def _rules() -> int:
+def _write_report(report: Report, args: argparse.Namespace) -> None:
+    from notecheck import report as formats
+
+    if args.statistics:
+        _write_output(_statistics(report, args), args.output)
+        return
+    options: dict[str, Any] = {}
+    if args.format == "text":
+        stream = sys.stdout if args.output is None else None
+        options = {
+            "verbose": args.verbose,
+            "quiet": args.quiet,
+            "color": use_color(args.color, stream) if stream is not None else args.color == "always",
+        }
+    if args.output is None:
+        formats.write(report, args.format, sys.stdout, **options)
+        sys.stdout.flush()
+        return
+    try:
+        with open(args.output, "w", encoding="utf-8", newline="\n") as stream_out:
+            formats.write(report, args.format, stream_out, **options)
+    except OSError as error:
+        raise UsageError(f"cannot write {args.output}: {error.strerror or error}") from None
+
+
+def _statistics(report: Report, args: argparse.Namespace) -> str:
+    from collections import Counter
+
+    from notecheck.report.text import Style, statistics_lines, summary_line
+
+    active = report.active_diagnostics()
+    if args.format == "json":
+        import json
+
+        from notecheck.rules import get_rule
+
+        counts = Counter(d.code for d in active)
+        fixable = {d.code for d in active if d.fix is not None and d.fix.applicability == "safe"}
+        rows = []
+        for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+            found = get_rule(code)
+            rows.append(
+                {
+                    "code": code,
+                    "name": found.slug if found else "",
+                    "count": count,
+                    "fixable": code in fixable,
+                }
+            )
+        return json.dumps(rows, indent=1) + "\n"
+    style = Style(use_color(args.color, sys.stdout) if args.output is None else args.color == "always")
+    lines = statistics_lines(active, style)
+    return "\n".join([*lines, summary_line(report, style)]) + "\n"
+
+
+# --- fix ----------------------------------------------------------------------------------------
+
+
+def _fix(args: argparse.Namespace) -> int:
+    """Apply fixes, re-checking after each pass, then write atomically (or print a diff).
+
+    With ``-`` the fixed text goes to standard output and the report to standard error.
+    """
+    from notecheck.check import check
+    from notecheck.readers.decode import encode
+
+    config = _config(args)
+    paths = _paths(args, config)
+    if args.baseline and not Path(args.baseline).is_file():
+        raise UsageError(f"--baseline: cannot read {args.baseline}")
+    stdin = _stdin(paths)
+    report = _run_check(args, config, paths, baseline=args.baseline, stdin=stdin)
+    if _nothing_read(report):
+        _print_report(report, args, sys.stdout)
+        return EXIT_USAGE
+    loaded = report.bibliography.bibliography
+    bibliography: Any = loaded if loaded is not None else args.bib
+    fixed: dict[str, tuple[DocumentReport, str, bytes, int]] = {}
+    for document in report.documents:
+        result = _fix_document(document, args, config, bibliography)
+        if result is None:
+            continue
+        assert document.edition is not None
+        text, applied = result
+        try:
+            fixed[document.path] = (document, text, encode(document.edition.source, text), applied)
+        except UnicodeEncodeError as error:
+            print(
+                f"notecheck: {document.path}: not fixed, a fix does not fit its encoding "
+                f"{document.edition.source.encoding} ({error.reason})",
+                file=sys.stderr,
+            )
+    final = report
+    if fixed:
+        final = check(
+            paths,
+            bib=bibliography,
+            config=config,
+            stdin=fixed["-"][2] if "-" in fixed else stdin,
+            baseline=args.baseline,
+            contents={p: f[2] for p, f in fixed.items() if p != "-"},
+        )
+    if args.diff:
+        _print_diffs(fixed)
+    elif not _write_fixed(fixed, stdin):
+        return EXIT_USAGE
+    stream = sys.stderr if args.diff or stdin is not None else sys.stdout
+    if not args.diff:
+        _print_report(final, args, stream)
+    if not args.quiet:
+        applied = sum(f[3] for f in fixed.values())
+        verb = "would apply" if args.diff else "applied"
+        print(
+            f"notecheck: {verb} {applied} fix(es) in {len(fixed)} file(s)",
+            file=sys.stderr if args.diff else stream,
+        )
+    return EXIT_OK if args.exit_zero else final.exit_code
+
+
+def _print_diffs(fixed: dict[str, tuple[DocumentReport, str, bytes, int]]) -> None:
+    import difflib
+
+    for path, (document, text, _, _) in fixed.items():
+        assert document.edition is not None
+        old = document.edition.source.text.splitlines(keepends=True)
+        new = text.splitlines(keepends=True)
+        sys.stdout.writelines(difflib.unified_diff(old, new, fromfile=f"a/{path}", tofile=f"b/{path}"))
+    sys.stdout.flush()
+
+
+def _write_fixed(fixed: dict[str, tuple[DocumentReport, str, bytes, int]], stdin: bytes | None) -> bool:
+    """Write every fixed file atomically; the fixed standard input goes to standard output."""
+    from notecheck.fixes import write_atomically
+
+    for path, (_, _, data, _) in fixed.items():
+        if path == "-":
+            continue
+        try:
+            write_atomically(Path(path), data)
+        except OSError as error:
+            print(f"notecheck: cannot write {path}: {error.strerror or error}", file=sys.stderr)
+            return False
+    if stdin is not None:
+        out = fixed["-"][2] if "-" in fixed else stdin
+        sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is not None:
+            buffer.write(out)
+            buffer.flush()
+        else:
+            sys.stdout.write(out.decode("utf-8", errors="replace"))
+    return True
+
+
+def _fix_document(
+    document: DocumentReport, args: argparse.Namespace, config: Config, bibliography: Any
+) -> tuple[str, int] | None:
+    """The document's text after every applicable fix, and how many were applied (None: none).
+
+    Fixes that overlap are applied over several passes: after each pass the new text is checked
+    again (in memory) and the fixes still found are applied, until none is left.
+    """
+    from notecheck.check import check
+    from notecheck.fixes import apply_fixes, plan_fixes
+    from notecheck.readers.decode import encode
+
+    edition = document.edition
+    if edition is None or not edition.source.text:
+        return None
+    source = edition.source
+    fixes = _fixes(document, source.path, args.unsafe_fixes)
+    if fixes and not edition.fixable:
+        print(
+            f"notecheck: {document.path}: fixes are not written back to {edition.format} files",
+            file=sys.stderr,
+        )
+        return None
+    text, applied = source.text, 0
+    for _ in range(MAX_FIX_PASSES):
+        edits = plan_fixes(text, fixes, unsafe=args.unsafe_fixes)
+        if not edits:
+            break
+        text = apply_fixes(text, fixes, unsafe=args.unsafe_fixes)
+        applied += len(edits)
+        try:
+            data = encode(source, text)
+        except UnicodeEncodeError:
+            break  # reported by the caller, which encodes again
+        path = document.path
+        again = check(
+            [path],
+            bib=bibliography,
+            config=config,
+            stdin=data if path == "-" else None,
+            baseline=args.baseline,
+            contents={path: data} if path != "-" else None,
+        )
+        fixes = _fixes(again.documents[0], source.path, args.unsafe_fixes) if again.documents else []
+    return (text, applied) if applied else None
+
+
+def _fixes(document: DocumentReport, path: str, unsafe: bool) -> list[Fix]:
+    """The fixes to apply: of every finding not accepted in the configuration."""
+    return [
+        d.fix
+        for d in document.diagnostics
+        if d.fix is not None
+        and d.suppression != "accepted"
+        and d.fix.span.path == path
+        and (unsafe or d.fix.applicability == "safe")
+    ]
+
+
+def _print_report(report: Report, args: argparse.Namespace, stream: TextIO) -> None:
+    from notecheck.report import text
+
+    text.write(
+        report,
+        stream,
+        color=use_color(args.color, stream),
+        quiet=args.quiet,
+        verbose=args.verbose,
+    )
+
+
+# --- baseline, suggest-bib, rules, explain ------------------------------------------------------
+
+
+def _baseline(args: argparse.Namespace) -> int:
+    from notecheck.baseline import Baseline, baseline_from_diagnostics, write_baseline
+
+    config = _config(args)
+    paths = _paths(args, config)
+    report = _run_check(args, config, paths, baseline=Baseline())
+    if _nothing_read(report):
+        _print_report(report, args, sys.stderr)
+        return EXIT_USAGE
+    baseline = baseline_from_diagnostics(report.all_diagnostics())
+    try:
+        write_baseline(baseline, args.output)
+    except OSError as error:
+        raise UsageError(f"cannot write {args.output}: {error.strerror or error}") from None
+    if not args.quiet:
+        print(f"notecheck: recorded {len(baseline)} finding(s) in {args.output}")
+    return EXIT_OK
+
+
+def _suggest_bib(args: argparse.Namespace) -> int:
+    config = _config(args)
+    paths = _paths(args, config)
+    report = _run_check(args, config, paths)
+    if _nothing_read(report):
+        _print_report(report, args, sys.stderr)
+        return EXIT_USAGE
+    suggested: dict[str, None] = {}
+    for document in report.documents:
+        for entry in document.resolution.suggested_entries:
+            suggested.setdefault(entry.strip(), None)
+    if not suggested:
+        if not args.quiet:
+            print("notecheck: no entries to suggest", file=sys.stderr)
+        return EXIT_OK
+    _write_output("\n\n".join(suggested) + "\n", args.output)
+    return EXIT_OK
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from notecheck.report.catalogue import rules_json, rules_markdown, rules_table
     from notecheck.rules import all_rules
 
-    for rule in all_rules():
-        print(f"{rule.code}  {rule.slug:<32} {rule.severity:<8} {rule.what.splitlines()[0]}")
+    rules = all_rules()
+    render = {"text": rules_table, "json": rules_json, "markdown": rules_markdown}[args.format]
+    _write_output(render(rules), args.output)
     return EXIT_OK
 
 
 def _explain(code: str) -> int:
+    from notecheck.report.catalogue import explain
     from notecheck.rules import get_rule
 
     found = get_rule(code)
     if found is None:
-        print(f"notecheck: error: no rule {code!r} (see 'notecheck rules')", file=sys.stderr)
-        return EXIT_USAGE
-    print(f"# {found.code} {found.slug} ({found.severity})\n\n{found.doc}")
+        raise UsageError(f"no rule {code!r} (see 'notecheck rules')")
+    sys.stdout.write(explain(found))
     return EXIT_OK
 
 
 def entry_point() -> None:
     """The console script."""
-    raise SystemExit(main())
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:  # `notecheck | head`: the reader went away; that is not an error of ours
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = EXIT_FINDINGS
+    raise SystemExit(code)
 
 
 if __name__ == "__main__":
