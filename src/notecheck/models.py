@@ -194,6 +194,8 @@ class NoteCall:
     number: int
     label: str
     span: Span
+    #: False for a call that does not fit the order of the other calls (reported by NC110).
+    in_sequence: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,13 +1,273 @@
-"""Stage check: note numbering and note calls (NC1xx) over a read edition.
+"""Stage check: note numbering and note calls (NC104-NC111) over a read edition.
 
-PLACEHOLDER for the foundation issue: gaps, duplicates, order, damaged numbers, note calls.
+Works on any reader's :class:`~notecheck.models.Edition`: gaps, duplicates and misordered numbers
+are judged against the longest increasing run of note numbers (so one misplaced note is one
+finding, not a cascade), OCR-damaged labels get a safe fix, every skipped span is listed, and the
+body's note calls are compared with the notes.
 """
 
 from __future__ import annotations
 
-from notecheck.models import Diagnostic, Edition
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+
+from notecheck.models import Diagnostic, Edition, Fix, Note, Section
+from notecheck.rules.reading import (
+    CALL_OUT_OF_SEQUENCE,
+    EMPTY_NOTE,
+    NOTES_WITHOUT_CALL,
+    NUMBER_DAMAGED,
+    NUMBER_DUPLICATE,
+    NUMBER_GAP,
+    NUMBER_OUT_OF_ORDER,
+    SKIPPED_DEBRIS,
+)
+
+#: Characters OCR reads for digits; a label made of digits and these is a damaged number.
+_CONFUSABLE = frozenset("OoDQlIi|!ZzSsbGTBgq")
 
 
 def check_numbering(edition: Edition) -> list[Diagnostic]:
-    """Numbering and note-call diagnostics for one edition."""
-    return []
+    """Numbering, skipped-text and note-call diagnostics for one edition.
+
+    Args:
+        edition: the edition as a reader returned it.
+
+    Returns:
+        The diagnostics, in no particular order (the check stage sorts them).
+    """
+    numbered = [note for note in edition.notes if note.number is not None]
+    found: list[Diagnostic] = []
+    found += _sequence(numbered)
+    found += [d for note in numbered if (d := _damaged(note)) is not None]
+    found += [
+        EMPTY_NOTE.at(note.label_span, note=note, number=note.number if note.number is not None else "?")
+        for note in edition.notes
+        if not note.text.strip()
+    ]
+    found += _skipped(edition)
+    found += _calls(edition, numbered)
+    return found
+
+
+# --- the sequence of numbers ----------------------------------------------------------------------
+
+
+def increasing_run(numbers: Sequence[int]) -> list[int]:
+    """Indices of a longest strictly increasing subsequence of ``numbers`` (earliest-ending ties)."""
+    tails: list[int] = []  # tails[k]: index of the smallest last number of a run of length k+1
+    previous: list[int] = [-1] * len(numbers)
+    for index, number in enumerate(numbers):
+        k = _bisect(numbers, tails, number)
+        if k > 0:
+            previous[index] = tails[k - 1]
+        if k == len(tails):
+            tails.append(index)
+        else:
+            tails[k] = index
+    run: list[int] = []
+    index = tails[-1] if tails else -1
+    while index >= 0:
+        run.append(index)
+        index = previous[index]
+    return run[::-1]
+
+
+def _bisect(numbers: Sequence[int], tails: list[int], number: int) -> int:
+    low, high = 0, len(tails)
+    while low < high:
+        middle = (low + high) // 2
+        if numbers[tails[middle]] < number:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+def _sequence(notes: Sequence[Note]) -> list[Diagnostic]:
+    """NC104 gaps, NC105 duplicates and NC106 notes out of order."""
+    numbers = [note.number for note in notes if note.number is not None]
+    if not numbers:
+        return []
+    run = increasing_run(numbers)
+    in_run = set(run)
+    found: list[Diagnostic] = []
+    first_seen: dict[int, Note] = {}
+    present = sorted(set(numbers))
+    misplaced_fills: set[int] = set()
+    for index, note in enumerate(notes):
+        number = numbers[index]
+        if number in first_seen:
+            first = first_seen[number]
+            found.append(
+                NUMBER_DUPLICATE.at(note.label_span, note=note, number=number, first_line=first.line)
+            )
+            continue
+        first_seen[number] = note
+        if index in in_run:
+            continue
+        previous = notes[index - 1] if index > 0 else None
+        following = notes[index + 1] if index + 1 < len(notes) else None
+        fix = None
+        if previous is not None and following is not None:
+            before, after = numbers[index - 1], numbers[index + 1]
+            if after == before + 2 and before + 1 not in present:
+                fix = Fix(_relabel(note.label, str(number), before + 1), note.label_span, "unsafe")
+                misplaced_fills.add(before + 1)
+        found.append(
+            NUMBER_OUT_OF_ORDER.at(
+                note.label_span,
+                note=note,
+                fix=fix,
+                number=number,
+                previous=numbers[index - 1] if index > 0 else "the notes heading",
+            )
+        )
+    expected = 1
+    for index in run:
+        number = numbers[index]
+        if number > expected:
+            missing = [
+                n
+                for n in range(expected, number)
+                if n not in misplaced_fills and bisect_right(present, n) == bisect_left(present, n)
+            ]
+            if missing:
+                note = notes[index]
+                found.append(
+                    NUMBER_GAP.at(
+                        note.label_span,
+                        note=note,
+                        missing=_describe_missing(missing),
+                        before=expected - 1 if expected > 1 else "the start",
+                        after=number,
+                    )
+                )
+        expected = max(expected, number + 1)
+    return found
+
+
+def _describe_missing(missing: Sequence[int]) -> str:
+    ranges = compact_ranges(missing)
+    return f"note {ranges}" if len(missing) == 1 else f"notes {ranges} are"
+
+
+def compact_ranges(numbers: Sequence[int]) -> str:
+    """``[2, 3, 4, 8, 10, 11]`` as ``2-4, 8, 10-11``."""
+    parts: list[str] = []
+    start = previous = None
+    for number in sorted(numbers):
+        if previous is not None and number == previous + 1:
+            previous = number
+            continue
+        if start is not None:
+            parts.append(str(start) if start == previous else f"{start}-{previous}")
+        start = previous = number
+    if start is not None:
+        parts.append(str(start) if start == previous else f"{start}-{previous}")
+    return ", ".join(parts)
+
+
+def _relabel(label: str, core: str, number: int) -> str:
+    """The label with its number part replaced: ``s.`` -> ``5.``, ``[l]`` -> ``[1]``."""
+    position = label.find(core)
+    if position < 0:
+        return label
+    return label[:position] + str(number) + label[position + len(core) :]
+
+
+def _label_core(label: str) -> str:
+    return label.strip().strip("[]().").strip()
+
+
+def _damaged(note: Note) -> Diagnostic | None:
+    """NC107 for a label made of digits and OCR digit confusions that was read as a number."""
+    core = _label_core(note.label)
+    if note.number is None or not core or core.isdigit():
+        return None
+    if not all(c.isdigit() or c in _CONFUSABLE for c in core):
+        return None
+    fix = Fix(_relabel(note.label, core, note.number), note.label_span, "safe")
+    return NUMBER_DAMAGED.at(note.label_span, note=note, fix=fix, label=note.label, number=note.number)
+
+
+# --- skipped text ---------------------------------------------------------------------------------
+
+
+def _skipped(edition: Edition) -> list[Diagnostic]:
+    """NC109: one info per skipped span, naming the note it was left out of."""
+    found: list[Diagnostic] = []
+    notes = sorted(edition.notes, key=lambda n: (n.line, n.index))
+    lines = [note.line for note in notes]
+    for skipped in edition.skipped:
+        line = skipped.span.line
+        position = bisect_right(lines, line) - 1
+        note: Note | None = None
+        if position >= 0:
+            following = (
+                notes[position + 1].line if position + 1 < len(notes) else notes[position].end_line + 1
+            )
+            note = notes[position] if line < following else None
+        if note is not None:
+            where = note.name.replace("-", " ")
+        elif position < 0:
+            where = "the notes (before the first note)"
+        else:
+            where = "the notes"
+        found.append(
+            SKIPPED_DEBRIS.at(
+                skipped.span, note=note, text=_short(skipped.text), where=where, reason=skipped.reason
+            )
+        )
+    return found
+
+
+def _short(text: str, limit: int = 40) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+# --- note calls -----------------------------------------------------------------------------------
+
+
+def _calls(edition: Edition, notes: Sequence[Note]) -> list[Diagnostic]:
+    """NC110 for calls out of sequence; NC111 once for the notes without a recognisable call.
+
+    Only for editions with a body: a bare notes file has no calls to look for.
+    """
+    if not notes or not any(s.kind in ("body", "document") for s in edition.sections):
+        return []
+    found: list[Diagnostic] = []
+    in_sequence = sorted(
+        (c for c in edition.calls if c.in_sequence), key=lambda c: (c.span.line, c.span.column)
+    )
+    keys = [(c.span.line, c.span.column) for c in in_sequence]
+    for call in edition.calls:
+        if call.in_sequence:
+            continue
+        position = bisect_left(keys, (call.span.line, call.span.column))
+        before = in_sequence[position - 1].number if position > 0 else "start"
+        after = in_sequence[position].number if position < len(in_sequence) else "end"
+        found.append(CALL_OUT_OF_SEQUENCE.at(call.span, number=call.number, before=before, after=after))
+    called = {c.number for c in in_sequence}
+    missing = [n.number for n in notes if n.number is not None and n.number not in called]
+    if missing:
+        anchor = _notes_heading(edition.sections)
+        span = notes[0].label_span
+        if anchor is not None:
+            text = edition.source.line_text(anchor.line)
+            start = edition.source.offset(anchor.line, 1) + len(text) - len(text.lstrip())
+            span = edition.source.span(start, start + len(text.strip()))
+        found.append(
+            NOTES_WITHOUT_CALL.at(
+                span,
+                count=len(missing),
+                total=len(notes),
+                numbers=compact_ranges(sorted(set(missing))),
+            )
+        )
+    return found
+
+
+def _notes_heading(sections: Sequence[Section]) -> Section | None:
+    return next((s for s in reversed(sections) if s.kind == "notes"), None)

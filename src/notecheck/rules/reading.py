@@ -40,6 +40,113 @@ NO_NOTES = rule(
     instead="Check the file that holds the notes, numbered `1.`, `1)` or `[1]` at line starts.",
 )
 
+NUMBER_GAP = rule(
+    "NC104",
+    "note-number-gap",
+    Severity.ERROR,
+    "{missing} missing: the notes go from {before} to {after}",
+    what="Reports numbers missing from the sequence of notes: `3.` followed by `5.`, or a first "
+    "note numbered higher than 1. The position is the label of the note after the gap.",
+    why="A missing number means a note was lost (in OCR, in an edit, in a merge) or the notes were "
+    "renumbered wrongly; every note call after the gap may now point at the wrong note.",
+    example="```\n3. Medvedev, Let History Judge, 408.\n5. RTsKhIDNI, f. 17, op. 100, d. 134977.\n```",
+    instead="Restore the missing note, or renumber the notes and their calls consistently.",
+)
+
+NUMBER_DUPLICATE = rule(
+    "NC105",
+    "note-number-duplicate",
+    Severity.ERROR,
+    "note {number} is numbered twice (the first is on line {first_line})",
+    what="Reports a note that carries the same number as an earlier note.",
+    why="A call to that number can only lead to one of the two notes; the other one's citations "
+    "are unreachable, and the numbers after it are usually off by one.",
+    example="```\n12. A Radical Worker, 99.\n12. So much for the notion...\n```",
+    instead="Renumber the second note (and the notes and calls after it), or merge the two.",
+)
+
+NUMBER_OUT_OF_ORDER = rule(
+    "NC106",
+    "note-number-out-of-order",
+    Severity.ERROR,
+    "note {number} is out of order: it follows note {previous}",
+    what="Reports a note whose number does not fit the increasing order of the notes around it "
+    "(`1. 2. 7. 4.`). When its neighbours leave exactly one number free, an unsafe fix proposes "
+    "that number.",
+    why="Readers find a note by its number; a note out of order is either misnumbered (often an "
+    "OCR misreading) or misplaced, and its call points elsewhere.",
+    example="```\n2. Ibid., 387-91.\n7. Medvedev, Let History Judge, 408.\n4. RTsKhIDNI, f. 17.\n```",
+    instead="Give the note the number its position calls for (`3.`), or move it to its place.",
+)
+
+NUMBER_DAMAGED = rule(
+    "NC107",
+    "note-number-damaged",
+    Severity.ERROR,
+    "note number printed as '{label}' is read as {number}",
+    what="Reports a note label whose characters are OCR misreadings of digits (`s.` for `5.`, "
+    "`l2.` for `12.`). The reading is the number the sequence expects at that place, so the fix "
+    "(replacing exactly the label) is safe.",
+    why="A damaged label is not a number: tools that number notes by their labels lose the note, "
+    "and a reader cannot find it from its call.",
+    example="```\n4. The archival material...\ns.\nIn a personal statement...\n6. I exclude...\n```",
+    instead="`5.`",
+)
+
+EMPTY_NOTE = rule(
+    "NC108",
+    "note-empty",
+    Severity.WARNING,
+    "note {number} has no text",
+    what="Reports a note whose label is followed by nothing before the next note (debris lines aside).",
+    why="An empty note usually means its text was lost or attached to the neighbouring note, so "
+    "a citation may be read under the wrong number.",
+    example="```\n7.\n8. A Radical Worker, 34.\n```",
+    instead="Restore the note's text, or remove the note and its call.",
+)
+
+SKIPPED_DEBRIS = rule(
+    "NC109",
+    "skipped-debris",
+    Severity.INFO,
+    "'{text}' left out of {where}: {reason}",
+    what="Lists each piece of text the reader left out of the notes: short lines of OCR debris "
+    "(quote-mark residue such as `If`, `tI`, `II`, `l` between or inside notes) and text between "
+    "the notes heading and the first note.",
+    why="Nothing the reader drops should vanish silently: an editor can check that each skipped "
+    "piece really is debris and not part of a citation.",
+    example="```\n6. ... Hereafter I cite the typescript as Avtobiografiia.\nIf\n7.\n```",
+    instead="Delete the debris lines from the text (or ignore NC109 for raw OCR).",
+)
+
+CALL_OUT_OF_SEQUENCE = rule(
+    "NC110",
+    "note-call-out-of-sequence",
+    Severity.WARNING,
+    "note call {number} is out of sequence (the calls around it run {before} .. {after})",
+    what="Reports a note call in the body (a number glued to a word or punctuation, or standing "
+    "after a sentence end) that does not fit the increasing order 1, 2, 3, ... of the other calls.",
+    why="Calls must appear in note order; a call out of sequence points the reader at the wrong "
+    "note, or is a number that was meant as something else. It needs an editor's judgment.",
+    example="`... an intelligentka.14 ... in the Perm prison.9 ...` between calls 14 and 16.",
+    instead="Correct the call's number, or mark the number as ordinary text.",
+)
+
+NOTES_WITHOUT_CALL = rule(
+    "NC111",
+    "notes-without-call",
+    Severity.INFO,
+    "{count} of {total} notes have no recognisable call in the body: {numbers}",
+    what="Lists, in one finding, the notes for which no call was found in the body text. In OCR "
+    "text most calls are superscripts that OCR turned into quote marks, `!`, `?` or `'`; the "
+    "list shows which notes a reader cannot reach by their call.",
+    why="A note without a call is either uncalled (an editing error) or its call is unreadable; "
+    "both mean a reader of the text cannot find the note. One summary, not one finding per note, "
+    "because in raw OCR the list is long and is a property of the scan, not of each note.",
+    example="`... a natural death.'` where the call `2` became an apostrophe.",
+    instead="Restore the calls (`a natural death.2`) so each note is called once, in order.",
+)
+
 # --- NC150-NC179: input formats (Markdown, TEI XML, Word .docx, LaTeX) ---------------------------
 
 FOOTNOTE_UNDEFINED = rule(
