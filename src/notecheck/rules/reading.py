@@ -238,8 +238,8 @@ DOCX_TOO_LARGE = rule(
     Severity.ERROR,
     "{path} was not read: {reason} (a 'zip bomb' guard)",
     what="Reports a .docx archive whose parts would expand beyond notecheck's limits: a part "
-    "larger than 64 MiB uncompressed, a compression ratio above 100 to 1 on a part over 1 MiB, "
-    "or more than 512 MiB in all.",
+    "larger than 64 MiB uncompressed, a compression ratio above 200 to 1 on a part over 1 MiB, "
+    "or more than 256 MiB in all the parts notecheck reads.",
     why="A small archive can expand to gigabytes ('zip bomb') and exhaust the memory of the "
     "machine running the check; no real edition comes near these limits.",
     example="A 40 KB .docx whose `word/endnotes.xml` claims 4 GB.",
