@@ -448,3 +448,4 @@ class ArchivalFile:
     unit: str | None
     citations: int
     leaves: str
+    unit_kind: str | None = None  # "d" | "ed. khr." (the kind of ``unit``)
