@@ -490,9 +490,11 @@ def _assemble(
     problems: list[_PartProblem],
     document_complete: bool,
 ) -> Edition:
+    # Only a part that holds real notes (not just Word's separators) is a notes part.
+    real_parts = [(kind, name, scan) for kind, name, scan in scans if any(not n.type for n in scan.notes)]
     lines: list[str] = []
     offsets: dict[str, int] = {}  # part kind -> line index where its paragraphs start
-    for kind, _, scan in scans:
+    for kind, _, scan in real_parts:
         offsets[kind] = len(lines)
         lines.extend("".join(parts) for parts in scan.paragraphs)
     source = Source(path, "\n".join(lines))
@@ -500,7 +502,6 @@ def _assemble(
     diagnostics: list[Diagnostic] = [_problem_diagnostic(source, p, "notes may be missing") for p in problems]
     called: list[tuple[int, Note]] = []
     uncalled: list[Note] = []
-    real_parts = [(kind, name, scan) for kind, name, scan in scans if any(not n.type for n in scan.notes)]
     if len(real_parts) > 1:
         first_line = offsets[real_parts[1][0]] + 1
         diagnostics.append(DOCX_MIXED_NOTES.at(source.span(0, 0), path=path, first_line=first_line))
@@ -509,7 +510,7 @@ def _assemble(
         key: position
         for position, key in enumerate(dict.fromkeys((r.kind, r.id) for r in document.references))
     }
-    for kind, name, scan in scans:
+    for kind, name, scan in real_parts:
         base = offsets[kind]
         present: set[str] = set()
         for part_note in scan.notes:
@@ -538,7 +539,8 @@ def _assemble(
                         part=name,
                     )
                 )
-    missing_parts = {kind for kind in _KINDS} - {kind for kind, _, _ in scans}
+    missing_parts = set(_KINDS) - {kind for kind, _, _ in real_parts}
+    part_names = {kind: name for kind, name, _ in scans}
     for reference in document.references:
         if reference.kind in missing_parts:
             diagnostics.append(
@@ -547,7 +549,9 @@ def _assemble(
                     paragraph=reference.paragraph,
                     kind=reference.kind,
                     id=reference.id,
-                    part=f"{posixpath.dirname(main)}/{reference.kind}s.xml (absent)",
+                    part=part_names.get(
+                        reference.kind, f"{posixpath.dirname(main)}/{reference.kind}s.xml (absent)"
+                    ),
                 )
             )
     ordered = [note for _, note in sorted(called, key=lambda pair: pair[0])] + uncalled
