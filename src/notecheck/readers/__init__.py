@@ -173,6 +173,7 @@ class TextBuilder:
         self._parts: list[str] = []
         self._pieces: list[tuple[int, int, int, int]] = []
         self._length = 0
+        self._last_identity = False
         #: After :meth:`build`: how many characters stripping cut off the start of the text.
         self.cut = 0
 
@@ -206,11 +207,12 @@ class TextBuilder:
         self._parts.append(text)
         self._pieces.append((self._length, source_start, len(text), source_end - source_start))
         self._length += len(text)
+        self._last_identity = False
 
     def _identity(self, text: str, source_start: int) -> None:
-        if self._pieces:
+        if self._pieces and self._last_identity:
             t, s, tl, sl = self._pieces[-1]
-            if tl == sl and t + tl == self._length and s + sl == source_start:
+            if s + sl == source_start:
                 self._pieces[-1] = (t, s, tl + len(text), sl + len(text))
                 self._parts.append(text)
                 self._length += len(text)
@@ -218,6 +220,7 @@ class TextBuilder:
         self._parts.append(text)
         self._pieces.append((self._length, source_start, len(text), len(text)))
         self._length += len(text)
+        self._last_identity = True
 
     @property
     def length(self) -> int:

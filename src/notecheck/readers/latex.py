@@ -8,7 +8,8 @@ environments are never read; only the document body is searched when there is on
 Markup inside a note is reduced to the text LaTeX prints, every character still mapping into the
 .tex file: ``\\emph{X}``/``\\textit{X}``/``{\\em X}`` read as ``X``; ``~`` as a space; ``--``/``---``
 as ``–``/``—``; ````` `` `````/``''`` as ``“``/``”``; accents (``\\'e``, ``\\v{c}``, ``{\\"o}``) as
-the accented letter; ``\\&``, ``\\%``, ``\\ldots``, ``\\ss`` and friends as their characters. A
+the accented letter; ``\\&``, ``\\%``, ``\\ldots``, ``\\ss`` and friends as their characters; line
+ends are kept and the next line's indentation is left out. A
 ``\\cite`` (any biblatex/natbib variant) reads as its keys, which are recorded on the note
 (``Note.cite_keys``) and checked against the bibliography by :func:`check_cite_keys`. Commands
 notecheck does not know are dropped and their arguments' text kept (NC158).
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from notecheck.bibliography import Bibliography
 
 _TOKEN = re.compile(r"%|\\([A-Za-z@]+)(\*?)|\\.", re.DOTALL)
-_SPECIAL = re.compile(r"[\\{}%~$`'\-]")
+_SPECIAL = re.compile(r"[\\{}%~$`'\-\n]")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _BEGIN_DOCUMENT = re.compile(r"\\begin\s*\{document\}")
 _END_DOCUMENT = re.compile(r"\\end\s*\{document\}")
@@ -463,6 +464,12 @@ def _special(builder: TextBuilder, at: int, end: int, state: _State) -> int:
     char = text[at]
     if char in "{}$":
         return at + 1  # grouping braces and math shifts print nothing
+    if char == "\n":  # a line end is kept; the next line's indentation is not
+        builder.keep(at, at + 1)
+        after = at + 1
+        while after < end and text[after] in " \t":
+            after += 1
+        return after
     if char == "%":
         after = min(_line_end(text, at), end)
         while after < end and text[after] in " \t":
