@@ -413,7 +413,8 @@ def match_archival_file(
 
 
 def _closest_files(cited: ArchivalFileId, files: list[tuple[str, ArchivalFileId]]) -> tuple[str, ...]:
-    """The files nearest to ``cited`` by edit distance over its numbers (at most three)."""
+    """The files nearest to ``cited`` (at most three): a few edits away over the numbers, or in the
+    same fond of the same repository. A file of another fond and repository is never suggested."""
     from rapidfuzz.distance import Levenshtein
 
     scored: list[tuple[int, str]] = []
@@ -426,13 +427,17 @@ def _closest_files(cited: ArchivalFileId, files: list[tuple[str, ArchivalFileId]
             + (cited.unit_kind != found.unit_kind)
             + (0 if tier is not None else 2)
         )
-        scored.append((distance, key))
+        related = tier is not None and found.fond == cited.fond
+        if distance <= _SUGGESTION_DISTANCE or related:
+            scored.append((distance, key))
     if not scored:
         return ()
     scored.sort()
     best = scored[0][0]
-    limit = max(3, best)
-    return tuple(key for distance, key in scored if distance <= limit and distance <= best + 1)[:3]
+    return tuple(key for distance, key in scored if distance <= best + 1)[:3]
+
+
+_SUGGESTION_DISTANCE = 3
 
 
 # --- The check stage ------------------------------------------------------------------------------
@@ -605,24 +610,37 @@ def _locator_use(
     reference or the splitter read its locator as leaves."""
     import pyparsing as pp
 
-    from notecheck.archival_grammar import LEAF_PATTERN, parse_at
+    from notecheck.archival_grammar import parse_at
 
     assert isinstance(leaf_locator, pp.ParserElement)
     leafish = citation.locator is not None and citation.locator.kind == "leaf"
     if antecedent is None and not leafish:
         return None
-    region_end = max(citation.end, citation.locator.end if citation.locator else 0)
-    for candidate in _leaf_pattern(LEAF_PATTERN).finditer(note.text, citation.start):
-        if candidate.start() >= region_end:
+    start = _leaf_locator_start(note, citation)
+    if start is None:
+        return None
+    found = parse_at(leaf_locator, note.text, start)
+    if not found:
+        return None
+    file = antecedent.file if antecedent is not None else None
+    return ArchivalUse(note, citation, "locator", tuple(found), file, leaves_of(found))
+
+
+def _leaf_locator_start(note: Note, citation: Citation) -> int | None:
+    """Where the ibid's leaf abbreviation is: at the splitter's locator when it is placed right,
+    else the first leaf abbreviation that follows the ibid word directly."""
+    from notecheck.archival_grammar import LEAF_PATTERN
+
+    pattern = _leaf_pattern(LEAF_PATTERN)
+    locator = citation.locator
+    if locator is not None and locator.text and note.text[locator.start : locator.end] == locator.text:
+        return locator.start if pattern.match(note.text, locator.start) else None
+    for candidate in pattern.finditer(note.text, citation.start):
+        if candidate.start() >= citation.end:
             return None
-        if not _IBID_PREFIX.match(note.text[citation.start : candidate.start()]):
-            return None
-        found = parse_at(leaf_locator, note.text, candidate.start())
-        if not found:
-            return None
-        leaves = leaves_of(found)
-        file = antecedent.file if antecedent is not None else None
-        return ArchivalUse(note, citation, "locator", tuple(found), file, leaves)
+        if _IBID_PREFIX.match(note.text[citation.start : candidate.start()]):
+            return candidate.start()
+        return None
     return None
 
 
