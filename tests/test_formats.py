@@ -91,8 +91,9 @@ def test_every_identity_piece_holds_the_note_characters(name: str, text_edition:
         assert_pieces_cover(note, LATEX_ONE_FOR_ONE if name == "latex" else None)
 
 
-#: LaTeX markup replaced by one character of its own length: ``~`` is a space, `` ` `` is ``‘``.
-LATEX_ONE_FOR_ONE = {"~": " ", "`": "‘"}
+#: LaTeX markup replaced by one character of its own length: ``~`` is a space, `` ` `` is ``‘``,
+#: the closing brace of ``\enquote{...}`` is ``”``.
+LATEX_ONE_FOR_ONE = {"~": " ", "`": "‘", "}": "”"}
 
 
 def assert_pieces_cover(note: Note, equal_length_replacements: dict[str, str] | None = None) -> None:
