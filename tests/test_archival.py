@@ -15,7 +15,6 @@ from notecheck.fixes import apply_fixes
 from notecheck.models import (
     ArchivalFile,
     Citation,
-    CitationFields,
     CitationResolution,
     Diagnostic,
     Form,
@@ -176,7 +175,7 @@ def test_nc507_fond_cited_with_two_unit_kinds() -> None:
     assert codes(diagnostics) == [("NC507", None)]
     assert diagnostics[0].span.line == 3
     assert (
-        "fond 124 is cited with `d.` here but with `ed. khr.` 2 time(s) elsewhere" == diagnostics[0].message
+        diagnostics[0].message == "fond 124 is cited with `d.` here but with `ed. khr.` 2 time(s) elsewhere"
     )
 
 
