@@ -36,7 +36,8 @@ from notecheck.rules.reading import NO_NOTES, XML_ENTITY_UNEXPANDED, XML_MALFORM
 NOTE_PLACES = frozenset({"", "end", "foot", "bottom", "endnote", "footnote"})
 _EXCLUDED = frozenset({"del", "rdg", "fw", "teiHeader"})
 _EXCLUDED_IN_CHOICE = frozenset({"sic", "orig", "abbr"})
-_BREAKS = frozenset({"lb", "cb", "pb", "p", "ab", "lg", "l", "item", "list"})
+_MILESTONES = frozenset({"lb", "cb", "pb"})  # a break where they stand, unless break="no"
+_BLOCKS = frozenset({"p", "ab", "lg", "l", "item", "list"})  # a break where they start and end
 _DECLARATION = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _START_TAG = re.compile(r"""<[^\s>/]+(?:\s+[^\s=>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*/?>""")
 _RUNS = re.compile(r"\s+|\S+")
@@ -276,7 +277,7 @@ class _TeiReader:
         ):
             self.excluded_depth = depth
         if self.note is not None:
-            if name in _BREAKS and attributes.get("break") != "no":
+            if name in _BLOCKS or (name in _MILESTONES and attributes.get("break") != "no"):
                 self._whitespace(at, at)
             return
         if name == "note" and self.excluded_depth is None:
@@ -293,7 +294,7 @@ class _TeiReader:
         if note is not None and depth == note.depth:
             self.note = None
             self._finish_note(note, at)
-        elif note is not None and name in _BREAKS:
+        elif note is not None and name in _BLOCKS:
             self._whitespace(at, at)
         if self.head is not None and depth == self.head[0]:
             self._finish_head()
