@@ -368,3 +368,34 @@ def test_checker_never_raises_and_fixes_stay_inside_the_note(text: str) -> None:
             span = diagnostic.fix.span
             assert (span.line, span.column) <= (span.end_line, span.end_column)
             assert span.end_line <= text.count("\n") + 1
+
+
+def test_splitter_shapes_are_counted_once() -> None:
+    """The splitter may give one reference to two citations (a document described before it) and
+    read ``see also I. 52`` as an ibid with a leaf locator; each place is checked and counted once."""
+    from dataclasses import replace
+
+    text = "Petrov to TsK, 15 March 1924, RTsKhIDNI, f. 17, op. 100, d. 134977, l. 50; see also I. 52."
+    edition = edition_from_notes(text)
+    parsed = parse_archival(edition)
+    (reference,) = parsed.citations[1]
+    note = edition.notes[0]
+    described = replace(
+        reference, id="n1c0", start=0, text=text[: reference.end], span=note.span(0, reference.end)
+    )
+    at = text.index("see also")
+    leaf = text.index("I. 52")
+    also = Citation(
+        "n1c2",
+        1,
+        Form.IBID,
+        "see also I. 52",
+        at,
+        at + 14,
+        note.span(at, at + 14),
+        locator=Locator("I. 52", "leaf", ((52, 52),), start=leaf, end=leaf + 5),
+    )
+    parsed.citations[1] = (described, reference, also)
+    diagnostics, files = check_archival(parsed, Resolution(), Config(root=Path.cwd()))
+    assert codes(diagnostics) == [("NC501", "l.")]
+    assert [(f.citations, f.leaves) for f in files] == [(1, "50, 52")]
