@@ -288,6 +288,10 @@ class Locator:
     verso: bool = False
     start: int = 0
     end: int = 0
+    label: str | None = None  # the abbreviation as printed: "pp.", "ll.", "11." (OCR), "chap."
+    volume: str | None = None  # "VII" in "VII, 274"; "2" in "vol. 2, p. 185"
+    notes: tuple[tuple[int, int], ...] = ()  # note numbers: 59 in "447 n. 59"
+    damaged: bool = False  # the label is an OCR-damaged leaf abbreviation ("1.", "I.", "11.", "n.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,6 +349,7 @@ class CitationFields:
     missing_comma: bool = False
     archival: ArchivalReference | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
+    short_title: str | None = None  # the title without its subtitle (full) or as printed (short)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,265 @@
+"""Stage parse: the citation and locator grammar (pyparsing only; no models, no I/O).
+
+The grammar reads endnotes written in Chicago notes-and-bibliography style, older editions and
+OCR text as well as what reference managers (Zotero, pandoc, any CSL processor) write today:
+straight or typographic quotes, hyphens or en dashes, ``(Place, Year)``, ``(Place: Publisher,
+Year)`` or ``(Publisher, Year)``. Every major element is named with ``set_name`` and every field
+with a results name, so :mod:`notecheck.split` turns parse results into dataclasses without
+indexing. ``docs/grammar.md`` holds the BNF.
+
+Terms are pyparsing ``Regex`` objects where a token is really a pattern (a page range, a name);
+their ``re`` attribute is the compiled pattern, which the splitter also uses for quick tests on a
+whole piece of text (``NAME_LIST.re.fullmatch(...)``).
+
+Example::
+
+    >>> LOCATOR.parse_string("387-91").runs[0].items[0].value.last
+    '91'
+"""
+
+from __future__ import annotations
+
+import pyparsing as pp
+
+__all__ = [
+    "DECLARATION",
+    "DECLARATION_SENTENCE",
+    "DOCUMENT_CROSSREF",
+    "DOCUMENT_DATE",
+    "EDITION",
+    "IBID",
+    "IBID_WORD",
+    "JOURNAL_TAIL",
+    "LEAF_LOCATOR",
+    "LOCATOR",
+    "NAME",
+    "NAME_LIST",
+    "NEWSPAPER_TAIL",
+    "NOTED_CROSSREF",
+    "NOTE_CROSSREF",
+    "POSSESSIVE",
+    "PROSE_WORD",
+    "PUB_GROUP",
+    "QUOTED_TITLE",
+    "ROLE",
+    "ROLE_BARE",
+    "SIGNAL",
+    "VOLUME",
+    "YEAR",
+]
+
+# --- characters -------------------------------------------------------------------------------
+DASHES = "-–—‐‑"
+_DASH = f"[{DASHES}]"
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁ"
+_LETTER = r"[^\W\d_]"
+_OPEN_QUOTE = r"(?:“|\"|''|‘‘|„|«|\btI(?=[A-Z]))"
+_CLOSE_QUOTE = r"(?:”|\"|''|’’|»)"
+_YEAR = r"(?:1[4-9]\d\d|20\d\d)"
+_MONTH = (
+    r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|"
+    r"Aug(?:ust|\.)?|Sept(?:ember|\.)?|Sep\.|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
+)
+_DATE = (
+    rf"(?:\d{{1,2}}\s+{_MONTH}\.?\s+{_YEAR}"  # 6 Nov. 1991
+    rf"|{_MONTH}\.?\s+\d{{1,2}},\s+{_YEAR}"  # August 15, 1958
+    rf"|{_MONTH}\.?\s+{_YEAR})"  # August 1958
+)
+
+YEAR = pp.Regex(rf"{_YEAR}[a-z]?(?!\d)").set_name("year")
+
+# --- locators ---------------------------------------------------------------------------------
+# A locator is a sequence of runs (``esp. 41-45, 127-141, and chap. 8``). Each run is one Regex
+# term whose named groups are the label as printed and the numbers after it; the splitter reads
+# each number range out of ``numbers`` with :data:`RANGE` (same pattern, so the two agree).
+#: One range: a number, maybe a dash and its (possibly abbreviated) end, maybe ``ob.`` (verso).
+RANGE = pp.Regex(
+    rf"(?P<first>\d+)(?:\s*{_DASH}\s*(?P<last>\d+))?(?!\d)(?:\s*(?P<verso>ob)\.?(?!\w))?"
+).set_name("range")
+#: A range of lower-case roman numerals (front matter): ``xi``, ``xii-xv``.
+ROMAN_RANGE = pp.Regex(
+    rf"(?P<rfirst>[ivxlc]+)(?:\s*{_DASH}\s*(?P<rlast>[ivxlc]+))?(?!\w)(?!\.\s*\d)"
+).set_name("roman page range")
+_R = rf"\d+(?:\s*{_DASH}\s*\d+)?(?!\d)(?:\s*ob\.?(?!\w))?"
+_ROMAN = rf"[ivxlc]+(?:\s*{_DASH}\s*[ivxlc]+)?(?!\w)(?!\.\s*\d)"
+_LIST = rf"{_R}(?:\s*,\s*{_R})*"
+# a page item may carry a note number: 447 n. 59
+_PAGE_ITEM = rf"(?:{_R}(?:\s*nn?\.\s*{_R})?|{_ROMAN})"
+_PAGES = rf"{_PAGE_ITEM}(?:\s*,\s*{_PAGE_ITEM})*"
+
+
+def _run(kind: str, pattern: str) -> pp.ParserElement:
+    """One run of a locator, tagged with its kind and located in the text."""
+    term = pp.Regex(pattern).set_name(f"{kind} run")
+    return pp.Group(pp.Tag("kind", kind) + pp.Located(term)("run")).set_name(f"{kind} run")
+
+
+#: ``l. 33``, ``ll. 3, 6, 9``, ``l. 4 ob.``
+LEAF_RUN = _run("leaf", rf"(?P<label>ll?\.)\s*(?P<numbers>{_LIST})")
+#: OCR damages the leaf abbreviations: ``1.``/``I.``/``11.``/``Il.`` for ``l.``/``ll.``, and
+#: ``n.`` for ``ll.``; read this way only right after an archival reference or an ibid.
+DAMAGED_LEAF_RUN = _run("leaf", rf"(?P<label>(?:[1Il|]{{1,2}}|n)\.)\s*(?P<numbers>{_LIST})")
+CHAPTER_RUN = _run(
+    "chapter", rf"(?P<label>chaps?\.|ch\.|chapters?(?=\s))\s*(?P<numbers>{_LIST}|{_ROMAN}|[IVXL]+\b)"
+)
+NOTE_RUN = _run("note", rf"(?P<label>nn?\.|notes?(?=\s))\s*(?P<numbers>{_LIST})")
+OTHER_RUN = _run(
+    "other",
+    rf"(?P<label>figs?\.|tables?(?=\s)|secs?\.|§§?|paras?\.|art\.|doc\.|nos?\.|bk\.|pt\.)\s*(?P<numbers>{_LIST})",
+)
+PASSIM_RUN = _run("passim", r"(?P<label>passim)\b")
+#: ``VII, 274``, ``vol. 2, p. 185``, ``2:185``
+VOLUME_RUN = _run(
+    "page",
+    rf"(?:(?P<volume_label>vols?\.|t\.)\s*(?P<volume>\d+)|(?P<roman_volume>[IVXL]+)(?![\w.]))\s*,\s*"
+    rf"(?:(?P<label>pp?\.)\s*)?(?P<numbers>{_PAGES})",
+)
+COLON_VOLUME_RUN = _run("page", rf"(?P<volume>\d+):(?P<numbers>{_PAGES})")
+#: ``387-91``, ``p.192``, ``pp. 60, 140, 168-169``, ``447 n. 59``, ``xi``, ``45-50 passim``
+PAGE_RUN = _run(
+    "page",
+    rf"(?:(?P<label>pp?\.|pages?(?=\s)|S\.(?=\s*\d))\s*)?(?P<numbers>{_PAGES})(?:\s+(?P<passim>passim)\b)?",
+)
+_ESP = pp.Regex(r"esp\.|especially(?=\s)")("esp").set_name("esp.")
+_SEPARATOR = pp.Suppress(pp.Regex(r",(?:\s*and(?=\s))?|and(?=\s)")).set_name("locator separator")
+_PRINT_RUNS = (
+    LEAF_RUN | CHAPTER_RUN | NOTE_RUN | OTHER_RUN | PASSIM_RUN | VOLUME_RUN | COLON_VOLUME_RUN | PAGE_RUN
+)
+
+
+def _locator(runs: pp.ParserElement) -> pp.ParserElement:
+    run = pp.Opt(_ESP) + runs
+    return pp.Group(run + pp.ZeroOrMore(_SEPARATOR + run))("runs")
+
+
+#: A locator in a printed work: ``387-91``, ``p.192``, ``60, 140, 168-169``, ``447 n. 59``,
+#: ``VII, 274``, ``vol. 2, p. 185``, ``chap. 5``, ``esp. 41-45``, ``passim``, ``l. 33``.
+LOCATOR = _locator(_PRINT_RUNS).set_name("locator")
+#: A locator after an archival reference or an ibid: also reads OCR-damaged leaf labels.
+LEAF_LOCATOR = _locator(DAMAGED_LEAF_RUN | _PRINT_RUNS).set_name("leaf-context locator")
+#: The Regex term of every run, by name, so the splitter can re-read a run's groups.
+RUN_TERMS = {
+    name: expr
+    for name, expr in {
+        "leaf": LEAF_RUN,
+        "damaged_leaf": DAMAGED_LEAF_RUN,
+        "chapter": CHAPTER_RUN,
+        "note": NOTE_RUN,
+        "other": OTHER_RUN,
+        "passim": PASSIM_RUN,
+        "volume": VOLUME_RUN,
+        "colon_volume": COLON_VOLUME_RUN,
+        "page": PAGE_RUN,
+    }.items()
+}
+
+# --- names ------------------------------------------------------------------------------------
+_INITIAL = rf"[{_UPPER}][a-z]?\.(?:\s?-\s?[{_UPPER}]\.)?"
+_WORD = rf"[{_UPPER}]{_LETTER}*(?:['’\-]{_LETTER}+)*"
+_PARTICLE = r"(?:de|da|del|della|di|du|van|von|der|den|le|la|ibn|bin|al-|el-)"
+_NAME = rf"(?:(?:{_INITIAL}|{_WORD}|{_PARTICLE})\s+){{0,4}}{_WORD}"
+NAME = pp.Regex(_NAME).set_name("personal name")
+#: Authors as printed: ``R. W. Davies``; ``Howard D. Mehlinger and John M. Thompson``;
+#: ``John and Carol Garrard``; ``Smith, Jones, and Brown``; ``Smith et al.``
+NAME_LIST = pp.Regex(
+    rf"(?P<names>{_NAME}(?:\s*,\s*{_NAME})*(?:\s*,?\s+(?:and|&)\s+{_NAME})?)(?P<etal>\s*,?\s+et\s+al\.?)?"
+).set_name("name list")
+
+# --- roles, editions, volumes (elements of a full citation's head) ----------------------------
+_ROLE_WORD = r"(?:eds?|trans|tr|comp|comps|00)"
+_ROLE_WORDS = rf"(?:{_ROLE_WORD}\.?(?:\s*(?:and|&)\s*{_ROLE_WORD}\.?)*|edited(?:\s+and\s+translated)?\s+by|translated(?:\s+and\s+edited)?\s+by|compiled\s+by)"
+#: ``ed. and trans. George Shriver``, ``trans and ed. Reginald E. Zelnik``, ``00. F.-X. Coquin``
+#: (``00.`` is OCR for ``ed.``), ``edited by Jane Smith``.
+ROLE = pp.Regex(rf"(?P<role>{_ROLE_WORDS})\s+(?P<names>.+)", flags=0).set_name("role with names")
+#: A role standing alone between commas: ``L. I. Gol'dman, ed., Title``; ``Title, comp, Name``.
+ROLE_BARE = pp.Regex(rf"(?P<role>{_ROLE_WORDS})").set_name("bare role")
+EDITION = pp.Regex(
+    r"(?P<edition>(?:(?:rev|enl|abr|abridged|new|expanded|corr|\d+(?:st|nd|rd|th)|second|third|fourth)"
+    r"\.?,?\s*(?:and\s+)?)+ed(?:ition)?\.?)"
+).set_name("edition statement")
+VOLUME = pp.Regex(
+    r"(?P<volume>(?:vols?\.|t\.|tom|vyp\.|kn\.|bk\.|pt\.|part|sb\.|sb(?:orn|om)ik)\s*\d+"
+    r"|[IVXL]+|\d+\s+vols\.)"
+).set_name("volume")
+
+# --- titles and signals -----------------------------------------------------------------------
+#: A quoted title, straight, typographic or OCR-damaged (``tI`` for an opening quote); a comma
+#: before the closing quote belongs to the punctuation, not to the title.
+QUOTED_TITLE = pp.Regex(
+    rf"(?P<open>{_OPEN_QUOTE})(?P<title>[^\"“”«»]+?)(?P<close>\s*,?\s*{_CLOSE_QUOTE})"
+).set_name("quoted title")
+SIGNAL = pp.Regex(
+    r"(?i:(?<![\w.])(?:see\s+also|see,?\s+e\.\s?g\.,?|see,?\s+for\s+example,?|see\s+esp\.|see\s+generally"
+    r"|but\s+see|but\s+cf\.|see|cf\.|compare|as\s+quoted\s+in|quoted\s+in|as\s+cited\s+in|cited\s+in"
+    r"|reprinted\s+in|e\.\s?g\.,))(?=\s)"
+)("signal").set_name("signal")
+#: ``my "Russian Bebels"``, ``my earlier article "Russian Bebels"``.
+POSSESSIVE = pp.Regex(
+    rf"(?<!\w)(?P<possessive>[Mm]y)(?:\s+(?P<described>(?:[a-z]+\s+){{0,2}}[a-z]+))?(?=\s*{_OPEN_QUOTE})"
+).set_name("possessive")
+
+# --- publication data ---------------------------------------------------------------------------
+#: ``(Stanford, 1986)``, ``(Cambridge, Mass., 1960)``, ``(New York: Knopf, 1990)``,
+#: ``(Knopf, 1990)``, ``(Ph.D. diss., University of California, Berkeley, 1993)``,
+#: ``(1918; repr., New York: Dover, 1990)``; ``inner`` is empty for ``(1976)``.
+PUB_GROUP = pp.Regex(
+    rf"\(\s*(?P<inner>(?:[^()]|\([^()]*\))*?)\s*,?\s*(?P<year>{_YEAR}[a-z]?|n\.\s?d\.|forthcoming)\s*\)"
+).set_name("publication group")
+#: After an article title: ``Russian Review 35, nos. 3 and 4 (1976)``,
+#: ``Journal of Modern History 2, no. 3 (1980): 515``.
+JOURNAL_TAIL = pp.Regex(
+    rf"(?P<container>[^,()\"“”]+?)\s+(?P<volume>\d+|[IVXL]+)"
+    rf"(?:\s*,\s*(?P<issue_label>nos?\.)\s*(?P<issue>[^()]+?))?"
+    rf"\s*\((?P<date>[^()]*?{_YEAR})\)"
+).set_name("journal tail")
+#: After an article title or alone: ``Literatumaia gazeta, No. 44 (5370), 6 Nov. 1991``,
+#: ``Chicago Tribune, August 15, 1958``.
+NEWSPAPER_TAIL = pp.Regex(
+    rf"(?P<container>[^,()\"“”;]+?),\s*(?:(?P<issue>No\.\s*\d+(?:\s*\(\d+\))?),\s*)?(?P<date>{_DATE})"
+).set_name("newspaper tail")
+#: A dated document: ``15 March 1924``, ``8 Dec. 1930``, ``March 15, 1924``.
+DOCUMENT_DATE = pp.Regex(_DATE).set_name("document date")
+
+# --- declarations, ibid, cross-references -------------------------------------------------------
+#: ``(henceforth A Radical Worker)``, ``(hereafter cited as Reabilitatsiia)``.
+DECLARATION = pp.Regex(
+    r"\(\s*(?P<declaration>(?i:henceforth|hereafter)(?:,?\s+(?:cited|referred\s+to|abbreviated)\s+as|\s+as)?)"
+    r"\s+(?P<abbreviation>[^()]+?)\s*\)"
+).set_name("declaration")
+#: ``Hereafter I cite the typescript as Avtobiograjiia.``; ``hereafter cited as X``.
+DECLARATION_SENTENCE = pp.Regex(
+    r"(?P<declaration>(?i:henceforth|hereafter)(?:,?\s+(?:cited|referred\s+to|abbreviated)\s+as"
+    r"|,?\s+(?:I|we)\s+(?:cite|refer\s+to|call)\s+(?P<what>[^.;()]+?)\s+as|\s+as))"
+    r"\s+(?P<abbreviation>[^;()]+?)\s*(?=[.;)]\s|[.;)]?\s*$)"
+).set_name("declaration sentence")
+#: ``Ibid.``, ``ibid``, and OCR-damaged ``lbid.``, ``!bid.``, ``1bid.``.
+IBID_WORD = pp.Regex(r"(?<![\w!|])(?P<ibid>(?P<initial>[IiLl!1|])bid(?:em)?)(?P<dot>\.)?(?!\w)").set_name(
+    "ibid"
+)
+#: ``ibid., 387-91``, ``Ibid., I. 53`` (a damaged ``l.``), ``ibid. 34``, ``ibid``.
+IBID = (IBID_WORD + pp.Opt(pp.Opt(pp.Suppress(",")) + pp.Located(LEAF_LOCATOR)("located_locator"))).set_name(
+    "ibid with locator"
+)
+_DIRECTION = r"(?P<direction>above|below|supra|infra)"
+#: ``see note 72 below``, ``(see note 23, above)``, ``note 43 above``.
+NOTE_CROSSREF = pp.Regex(
+    rf"(?P<signal>(?i:see\s+also|see|cf\.)\s+)?(?P<label>[Nn]otes?|nn?\.)\s*(?P<number>\d+)(?!\d)"
+    rf"(?:\s*,?\s*{_DIRECTION})?"
+).set_name("note cross-reference")
+#: ``As noted above (note 6)``.
+NOTED_CROSSREF = pp.Regex(
+    rf"(?P<lead>(?i:as)\s+(?:noted|mentioned|discussed|shown|explained|argued|stated|seen)\s+{_DIRECTION})"
+    r"\s*\(\s*(?:(?i:see)\s+)?(?:[Nn]otes?|nn?\.)\s*(?P<number>\d+)\s*\)"
+).set_name("noted-above cross-reference")
+#: ``see Document 3``, ``(see Document 3)``.
+DOCUMENT_CROSSREF = pp.Regex(
+    rf"(?P<signal>(?i:see\s+also|see|cf\.)\s+)(?P<label>Document|Doc\.|Appendix)\s+(?P<number>\d+)(?!\d)"
+    rf"(?:\s*,?\s*{_DIRECTION})?"
+).set_name("document cross-reference")
+
+#: Words that mark running prose, not a bibliographic head (lower case only).
+PROSE_WORD = pp.Regex(
+    r"(?<![\w'’])(?:is|was|were|are|be|been|being|has|have|had|not|which|who|whom|whose|that|this|these"
+    r"|those|he|she|it|they|his|her|their|its|we|our|there|would|could|should|may|might|did|does|do"
+    r"|can|will|if|when|where|because|although|though|than|so|also|even|only|here|about|one)(?![\w'’])"
+).set_name("prose word")
