@@ -405,6 +405,7 @@ class Entry:
     span: Span
     authors: tuple[Name, ...] = ()
     editors: tuple[Name, ...] = ()
+    translators: tuple[Name, ...] = ()
 
     @property
     def title(self) -> str:
