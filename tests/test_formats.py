@@ -212,3 +212,35 @@ def test_maps_verbatim_is_false_over_markup() -> None:
     assert maps_verbatim(note, 0, len("Reginald"))
     dash = note.text.index("–")
     assert not maps_verbatim(note, dash - 3, dash + 2)
+
+
+# --- the whole pipeline -----------------------------------------------------------------------
+
+
+def pipeline(path: Path) -> tuple[list[tuple[str, int | None, str]], list[tuple[str, str | None, str]]]:
+    """Diagnostics (code, note, severity) and resolutions (citation id, key, status) of a check."""
+    from notecheck.check import check
+    from notecheck.config import Config
+
+    report = check([path], bib=DATA / "notes.bib", config=Config())
+    (document,) = report.documents
+    assert document.parsed is not None
+    # NC109 lists skipped text: only the TEI fixture has some (a margin note, on purpose).
+    diagnostics = sorted(
+        (d.code, d.note, d.severity.value) for d in document.diagnostics if d.code != "NC109"
+    )
+    resolutions = [
+        (c.id, document.resolution.of(c).key, document.resolution.of(c).status.value)
+        for c in document.parsed.all_citations()
+    ]
+    return diagnostics, resolutions
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_same_diagnostics_and_resolutions_as_the_text_fixture(name: str, tmp_path: Path) -> None:
+    if name == "docx":
+        path = tmp_path / "notes.docx"
+        path.write_bytes(fixture_docx())
+    else:
+        path = DATA / FILES[name]
+    assert pipeline(path) == pipeline(DATA / "notes.txt")
