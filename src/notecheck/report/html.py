@@ -132,6 +132,8 @@ SCRIPT = """
     if (pair[0] === "only-findings" && !onlyFindings.checked) { onlyFindings.click(); }
   });
   apply();
+  var header = document.querySelector("header");
+  document.body.dataset.styled = String(header !== null && getComputedStyle(header).position === "sticky");
   document.body.dataset.ready = "true";
 })();
 """
