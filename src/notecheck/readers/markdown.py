@@ -23,7 +23,9 @@ numbered list), keeping the format ``markdown``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from notecheck.models import Diagnostic, Edition, Note, NoteCall, Section, Skipped, Source, Span
 from notecheck.readers import TextBuilder
@@ -40,6 +42,9 @@ _AUTOLINK = re.compile(r"<((?:https?|ftp)://[^\s<>]+|[^\s<>@]+@[^\s<>@]+)>")
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _DOCUMENT_HEADING = re.compile(r"document\s+(\d+)\b", re.IGNORECASE)
 _NOTES_HEADING = re.compile(r"(end)?notes\.?$", re.IGNORECASE)
+
+#: How deep emphasis and links may nest before their markup is kept as written.
+MAX_NESTING = 32
 
 
 @dataclass(frozen=True)
@@ -267,6 +272,25 @@ def _matching_bracket(text: str, open_at: int, end: int) -> int | None:
     return None
 
 
+@lru_cache(maxsize=32)
+def _bracket_pairs(view: str) -> dict[int, int]:
+    """Each ``[`` of a note text -> its matching ``]`` (escapes respected), in one pass."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    position = 0
+    while position < len(view):
+        char = view[position]
+        if char == "\\":
+            position += 2
+            continue
+        if char == "[":
+            stack.append(position)
+        elif char == "]" and stack:
+            pairs[stack.pop()] = position
+        position += 1
+    return pairs
+
+
 def _assemble(
     source: Source, definitions: list[_Definition], events: list[_Event], sections: list[Section]
 ) -> Edition:
@@ -346,8 +370,11 @@ def _skipped(source: Source, definition: _Definition, reason: str) -> Skipped:
     )
 
 
-def reduce_inline(builder: TextBuilder, start: int, end: int) -> None:
-    """Reduce Markdown inline markup in ``builder.view[start:end]`` to the text pandoc prints."""
+def reduce_inline(builder: TextBuilder, start: int, end: int, depth: int = 0) -> None:
+    """Reduce Markdown inline markup in ``builder.view[start:end]`` to the text pandoc prints.
+
+    Emphasis and links nested deeper than ``MAX_NESTING`` are kept as written.
+    """
     view = builder.view
     position = start
     while position < end:
@@ -357,10 +384,10 @@ def reduce_inline(builder: TextBuilder, start: int, end: int) -> None:
             return
         found = match.start()
         builder.keep(position, found)
-        position = _inline_token(builder, found, end)
+        position = _inline_token(builder, found, end, depth)
 
 
-def _inline_token(builder: TextBuilder, at: int, end: int) -> int:
+def _inline_token(builder: TextBuilder, at: int, end: int, depth: int) -> int:
     """Reduce the markup starting at ``at``; return the offset after it."""
     view = builder.view
     char = view[at]
@@ -379,9 +406,9 @@ def _inline_token(builder: TextBuilder, at: int, end: int) -> int:
             builder.keep(at, after)
         return after
     if char in "*_":
-        return _emphasis(builder, at, end)
+        return _emphasis(builder, at, end, depth)
     if char == "[":
-        return _link(builder, at, end)
+        return _link(builder, at, end, depth)
     if char == "<":
         link = _AUTOLINK.match(view, at, end)
         if link:
@@ -408,7 +435,7 @@ def _run_end(view: str, at: int, end: int) -> int:
     return position
 
 
-def _emphasis(builder: TextBuilder, at: int, end: int) -> int:
+def _emphasis(builder: TextBuilder, at: int, end: int, depth: int) -> int:
     """``*x*``, ``**x**``, ``_x_`` (not inside a word) read as ``x``; unmatched runs kept."""
     view = builder.view
     char = view[at]
@@ -416,36 +443,51 @@ def _emphasis(builder: TextBuilder, at: int, end: int) -> int:
     size = run_end - at
     opens = (
         size <= 3
+        and depth < MAX_NESTING
         and run_end < end
         and not view[run_end].isspace()
         and not (char == "_" and at > 0 and view[at - 1].isalnum())
     )
     if opens:
-        search = run_end
-        while search < end:
-            close = view.find(char, search, end)
-            if close == -1:
-                break
-            close_end = _run_end(view, close, end)
-            if "\n\n" in view[run_end:close]:
-                break
-            right_flanking = not view[close - 1].isspace()
-            word_after = char == "_" and close_end < len(view) and view[close_end].isalnum()
-            if close_end - close == size and right_flanking and not word_after:
-                reduce_inline(builder, run_end, close)
-                return close_end
-            search = close_end
+        paragraph_end = view.find("\n\n", run_end, end)
+        limit = end if paragraph_end == -1 else paragraph_end
+        closers = _closers(view, char, size)
+        index = bisect_left(closers, run_end)
+        if index < len(closers) and closers[index] + size <= limit:
+            close = closers[index]
+            reduce_inline(builder, run_end, close, depth + 1)
+            return close + size
     builder.keep(at, run_end)
     return run_end
 
 
-def _link(builder: TextBuilder, at: int, end: int) -> int:
+@lru_cache(maxsize=32)
+def _closers(view: str, char: str, size: int) -> list[int]:
+    """Starts of the runs of exactly ``size`` ``char`` that can close emphasis, in order.
+
+    Computed once per note text, so matching stays linear however many markers are unmatched.
+    """
+    found: list[int] = []
+    position = view.find(char)
+    while position != -1:
+        run_end = _run_end(view, position, len(view))
+        right_flanking = position > 0 and not view[position - 1].isspace()
+        word_after = char == "_" and run_end < len(view) and view[run_end].isalnum()
+        if run_end - position == size and right_flanking and not word_after:
+            found.append(position)
+        position = view.find(char, run_end)
+    return found
+
+
+def _link(builder: TextBuilder, at: int, end: int, depth: int) -> int:
     """``[text](url)`` and ``[text][ref]`` read as ``text``; other brackets kept."""
     view = builder.view
     if at + 1 < end and view[at + 1] == "^":
         builder.keep(at, at + 1)
         return at + 1
-    close = _matching_bracket(view, at, end)
+    close = _bracket_pairs(view).get(at) if depth < MAX_NESTING else None
+    if close is not None and close >= end:
+        close = None
     if close is None or close + 1 >= end or view[close + 1] not in "([":
         builder.keep(at, at + 1)
         return at + 1
@@ -455,5 +497,5 @@ def _link(builder: TextBuilder, at: int, end: int) -> int:
     if target_end == -1:
         builder.keep(at, at + 1)
         return at + 1
-    reduce_inline(builder, at + 1, close)
+    reduce_inline(builder, at + 1, close, depth + 1)
     return target_end + 1
