@@ -177,3 +177,14 @@ def test_property_every_identity_character_maps_to_itself(body: str) -> None:
 def test_property_any_text_never_raises(text: str) -> None:
     for note in read(text).notes:
         assert_pieces_cover(note, LATEX_ONE_FOR_ONE)
+
+
+def test_pathological_nesting_stays_fast_and_bounded() -> None:
+    import time
+
+    started = time.perf_counter()
+    edition = read("\\footnote{" + "\\enquote{" * 3000 + "x" + "}" * 3001)
+    assert "x" in edition.notes[0].text
+    edition = read("\\footnote{a " * 3000)
+    assert codes(edition)[0] == "NC157"
+    assert time.perf_counter() - started < 3.0

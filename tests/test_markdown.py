@@ -154,3 +154,13 @@ def test_property_any_text_never_raises(text: str) -> None:
     edition = read(text)
     for note in edition.notes:
         assert_pieces_cover(note)
+
+
+def test_pathological_markup_stays_fast_and_bounded() -> None:
+    import time
+
+    started = time.perf_counter()
+    for body in ["*a " * 5000, "[a " * 5000, "*_" * 3000 + "x" + "_*" * 3000]:
+        edition = read("T.[^1]\n\n[^1]: " + body + "\n")
+        assert len(edition.notes) == 1
+    assert time.perf_counter() - started < 3.0

@@ -179,6 +179,8 @@ VERBATIM_ARGUMENT = frozenset({"url", "nolinkurl", "path", "doi", "ref", "pagere
 SECOND_ARGUMENT = frozenset({"href", "foreignlanguage", "textcolor", "colorbox"})
 #: Commands that print their argument in quotation marks.
 QUOTING = frozenset({"enquote", "textquote", "mkbibquote", "qq", "enquote*"})
+#: How deep quoting commands may nest before they are read as plain grouping.
+MAX_NESTING = 32
 
 
 @dataclass
@@ -188,6 +190,7 @@ class _State:
     source: Source
     cite_keys: list[tuple[str, int, int]] = field(default_factory=list)
     unknown: dict[str, int] = field(default_factory=dict)  # command -> source offset of first use
+    depth: int = 0  # how deep quoting commands nest
 
 
 @dataclass(frozen=True)
@@ -535,15 +538,17 @@ def _command(builder: TextBuilder, at: int, end: int, state: _State) -> int:
         return argument.after
     if name in SECOND_ARGUMENT:
         return _skip_arguments(text, after, end, 1)
-    if name in QUOTING:
+    if name in QUOTING and state.depth < MAX_NESTING:
         argument = _mandatory(text, after)
         if argument.after > end or not argument.closed:
             return after
         builder.put("“", at, argument.start)
+        state.depth += 1
         reduce(builder, argument.start, argument.end, state)
+        state.depth -= 1
         builder.put("”", argument.end, argument.after)
         return argument.after
-    if name not in FORMATTING and name not in NOTE_COMMANDS:
+    if name not in FORMATTING and name not in NOTE_COMMANDS and name not in QUOTING:
         state.unknown.setdefault(name, at)
         optional = _optional(text, after)
         if optional is not None and optional[2] <= end:
