@@ -277,3 +277,53 @@ def test_browser_refuses_a_style_the_csp_does_not_name(page: Path, tmp_path: Pat
     body = parse(dump_dom(tampered, "", tmp_path)).find_all("body")[0]
     assert body.attrs.get("data-ready") == "true"
     assert body.attrs.get("data-styled") == "false"
+
+
+def test_every_link_on_the_page_has_a_target() -> None:
+    root = parse(render(make_report(), "html"))
+    ids = {e.attrs["id"] for e in root.iter() if "id" in e.attrs}
+    targets = [a.attrs["href"] for a in root.find_all("a") if a.attrs.get("href", "").startswith("#")]
+    assert targets
+    assert [t for t in targets if t[1:] not in ids] == []
+    assert len(ids) == sum(1 for e in root.iter() if "id" in e.attrs)  # ids are unique
+
+
+def test_browser_on_the_edition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from notecheck.check import check
+    from tests.conftest import ROOT
+
+    monkeypatch.chdir(ROOT)
+    report = check(["edition/kanatchikov.txt"], bib="bibliography.bib")
+    page = tmp_path / "edition.html"
+    page.write_text(render(report, "html"), encoding="utf-8")
+    root = parse(dump_dom(page, "#hide=info", tmp_path))
+    body = root.find_all("body")[0]
+    assert body.attrs.get("data-ready") == "true"
+    assert len(root.find_all("article", "note")) == report.summary.notes == 85
+    rows = root.find_all("li", "diag")
+    assert len(rows) == len(report.all_diagnostics())
+    hidden = [r for r in rows if "hidden" in r.attrs]
+    assert all(r.attrs["data-severity"] in ("info", "suppressed") for r in hidden)
+    assert int(body.attrs["data-shown"]) == report.summary.errors + report.summary.warnings
+    ids = {e.attrs["id"] for e in root.iter() if "id" in e.attrs}
+    targets = [a.attrs["href"][1:] for a in root.find_all("a") if a.attrs.get("href", "").startswith("#")]
+    assert [t for t in targets if t not in ids] == []
+
+
+def test_overlapping_findings_each_get_an_anchor() -> None:
+    from notecheck.models import Diagnostic, Severity
+    from tests.test_report_helpers import at
+
+    edition = make_edition()
+    whole = at(edition, "Smith, Workers, 12")
+    found = [
+        Diagnostic("NC905", Severity.ERROR, "a", whole, note_index=2),
+        Diagnostic("NC905", Severity.WARNING, "b", at(edition, "Smith"), note_index=2),
+        Diagnostic("NC905", Severity.INFO, "c", at(edition, "Smith, Workers"), note_index=2),
+    ]
+    root = parse(render(make_report([make_document(edition, diagnostics=found)]), "html"))
+    ids = {e.attrs["id"] for e in root.iter() if "id" in e.attrs}
+    links = [r.find_all("a", "where")[0].attrs["href"][1:] for r in root.find_all("li", "diag")]
+    assert len(links) == 3 and all(link in ids for link in links)
+    worst = [m for m in root.find_all("mark") if m.text == "Smith"]
+    assert "sev-error" in worst[0].attrs["class"]

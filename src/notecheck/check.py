@@ -292,6 +292,12 @@ def _check_parallel(
     """
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
+    # Import the stages (and build their grammars) once here, so forked workers start warm.
+    import notecheck.archival
+    import notecheck.numbering
+    import notecheck.resolve
+    import notecheck.split  # noqa: F401
+
     results: dict[int, DocumentReport] = {}
     workers = min(jobs, len(inputs), os.cpu_count() or jobs)
     try:

@@ -435,9 +435,11 @@ def _note_text(
         if covering:
             worst = min((sev for _, sev in covering), key=lambda sev: _SEVERITY_RANK[sev])
             names = " ".join(n for n, _ in covering)
-            first = next((n for n, _ in covering if n not in anchored), None)
-            anchor = f' id="m-{first}"' if first is not None else ""
-            anchored.update(n for n, _ in covering)
+            pending = [n for n, _ in covering if n not in anchored]
+            anchor = f' id="m-{pending[0]}"' if pending else ""
+            # A piece has one id; findings that start on it too get an empty anchor before it.
+            out.extend(f'<span class="anchor" id="m-{n}"></span>' for n in pending[1:])
+            anchored.update(pending)
             title = f' title="{_e(names)}"'
             piece = f'<mark class="diag sev-{worst}"{anchor} data-diags="{names}"{title}>{piece}</mark>'
         out.append(piece)
