@@ -327,3 +327,17 @@ def test_overlapping_findings_each_get_an_anchor() -> None:
     assert len(links) == 3 and all(link in ids for link in links)
     worst = [m for m in root.find_all("mark") if m.text == "Smith"]
     assert "sev-error" in worst[0].attrs["class"]
+
+
+def test_a_finding_on_the_note_label_marks_the_label() -> None:
+    from notecheck.models import Diagnostic, Severity
+
+    edition = make_edition()
+    note = edition.notes[2]
+    found = [Diagnostic("NC905", Severity.ERROR, "damaged label", note.label_span, note_index=note.index)]
+    root = parse(render(make_report([make_document(edition, diagnostics=found)]), "html"))
+    article = root.find_all("article", "note")[2]
+    (mark,) = article.find_all("mark")
+    assert mark.text == "3."
+    link = article.find_all("a", "where")[0]
+    assert link.attrs["href"] == "#" + mark.attrs["id"]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+import pytest
 
 from notecheck.models import Diagnostic, Fix, Severity, Source, Span
 from notecheck.report import render
@@ -117,3 +120,21 @@ def test_style_off_is_identity() -> None:
     style = Style(False)
     assert style.severity("x", Severity.ERROR) == "x"
     assert style.bold("") == ""
+
+
+def test_findings_in_other_files_show_their_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "refs.bib").write_text("@book{a,\n  title = {X},\n}\n", encoding="utf-8")
+    tool = [
+        Diagnostic("NC905", Severity.ERROR, "in the bibliography", Span("refs.bib", 2, 3, 2, 8)),
+        Diagnostic("NC903", Severity.WARNING, "no file", Span("<bibliography>", 1, 1, 1, 1)),
+        Diagnostic("NC905", Severity.ERROR, "gone", Span("missing.bib", 1, 1, 1, 2)),
+    ]
+    lines = render(make_report(tool=tool), "text").splitlines()
+    head = lines.index("refs.bib:2:3: NC905 in the bibliography")
+    assert lines[head + 2 : head + 4] == ["2 |   title = {X},", "  |   ^^^^^"]
+    after = lines.index("<bibliography>:1:1: NC903 no file")
+    assert lines[after + 1 : after + 3] == [
+        "missing.bib:1:1: NC905 gone",
+        "refs.bib:2:3: NC905 in the bibliography",
+    ]

@@ -307,17 +307,30 @@ def _note(
 ) -> str:
     note_id = f"d{doc_number}-note-{note.index}"
     numbered = [(d, ids.diagnostic()) for d in diagnostics]
+    text, anchored = _note_text(document, doc_number, note, citations, numbered, ids)
+    on_label = [
+        (d, n)
+        for d, n in numbered
+        if n not in anchored
+        and (d.span.line, d.span.column) == (note.label_span.line, note.label_span.column)
+    ]
+    label = _e(note.label)
+    if on_label:
+        names = " ".join(n for _, n in on_label)
+        worst = min((d.severity for d, _ in on_label), key=lambda sev: _SEVERITY_RANK[sev])
+        label = f'<mark class="diag sev-{worst}" id="m-{on_label[0][1]}" data-diags="{names}">{label}</mark>'
+        label += "".join(f'<span class="anchor" id="m-{n}"></span>' for _, n in on_label[1:])
+        anchored |= {n for _, n in on_label}
     shown_number = str(note.number) if note.number is not None else "?"
     details = [f"line {note.line}"]
-    if note.label.rstrip(".)") != shown_number:
-        details.append(f"printed “{_e(note.label)}”")
+    if on_label or note.label.rstrip(".)") != shown_number:
+        details.append(f"printed “{label}”")
     if note.number != note.index:
         details.append(f"note {note.index} in order")
     head = (
         f'<div class="note-head"><a class="label" href="#{note_id}">{_e(shown_number)}</a>'
         f"{' · '.join(details)}</div>"
     )
-    text, anchored = _note_text(document, doc_number, note, citations, numbered, ids)
     listing = _diagnostic_list([d for d, _ in numbered], ids, [i for _, i in numbered], anchored)
     return (
         f'<article class="note" id="{note_id}" data-findings="{len(diagnostics)}">{head}'

@@ -83,7 +83,7 @@ def write(
         statistics: print a count per code instead of the findings.
     """
     style = Style(color)
-    sources = report.sources
+    sources: dict[str, Source | None] = dict(report.sources)
     if verbose and not quiet:
         for line in note_lines(report):
             stream.write(line + "\n")
@@ -94,10 +94,29 @@ def write(
         for diagnostic in report.all_diagnostics():
             if diagnostic.suppressed and not verbose:
                 continue
-            source = sources.get(diagnostic.span.path) if show_source else None
+            source = _source_of(diagnostic.span.path, sources) if show_source else None
             for line in format_diagnostic(diagnostic, source, style, show_fix=show_source):
                 stream.write(line + "\n")
     stream.write(summary_line(report, style) + "\n")
+
+
+def _source_of(path: str, sources: dict[str, Source | None]) -> Source | None:
+    """The text a finding points into: an edition's, or a file such as the bibliography or the
+    configuration, read once (and never for pseudo-paths like ``<bibliography>`` or ``-``)."""
+    if path not in sources:
+        sources[path] = None
+        if not path.startswith("<") and path != "-":
+            from pathlib import Path
+
+            from notecheck.readers.decode import decode
+
+            try:
+                data = Path(path).read_bytes()
+            except OSError:
+                return None
+            decoded = decode(data, path)
+            sources[path] = decoded.source if not decoded.binary else None
+    return sources[path]
 
 
 def render(report: Report, **options: bool) -> str:
