@@ -85,65 +85,62 @@ def _bisect(numbers: Sequence[int], tails: list[int], number: int) -> int:
 
 
 def _sequence(notes: Sequence[Note]) -> list[Diagnostic]:
-    """NC104 gaps, NC105 duplicates and NC106 notes out of order."""
-    numbers = [note.number for note in notes if note.number is not None]
-    if not numbers:
-        return []
-    run = increasing_run(numbers)
-    in_run = set(run)
+    """NC105 duplicates, NC106 notes out of order and NC104 gaps.
+
+    A repeated number is a duplicate and nothing else. Among the first occurrences, the longest
+    increasing run defines the order; the notes outside it are out of order, and the numbers
+    missing between the notes of the run (and not carried by a misplaced note) are gaps.
+    """
     found: list[Diagnostic] = []
     first_seen: dict[int, Note] = {}
-    present = sorted(set(numbers))
-    misplaced_fills: set[int] = set()
-    for index, note in enumerate(notes):
-        number = numbers[index]
-        if number in first_seen:
-            first = first_seen[number]
+    unique: list[Note] = []
+    for note in notes:
+        assert note.number is not None
+        first = first_seen.get(note.number)
+        if first is not None:
             found.append(
-                NUMBER_DUPLICATE.at(note.label_span, note=note, number=number, first_line=first.line)
+                NUMBER_DUPLICATE.at(note.label_span, note=note, number=note.number, first_line=first.line)
             )
             continue
-        first_seen[number] = note
+        first_seen[note.number] = note
+        unique.append(note)
+    numbers = [note.number for note in unique if note.number is not None]
+    run = increasing_run(numbers)
+    in_run = set(run)
+    present = set(numbers)
+    filled: set[int] = set()
+    for index, note in enumerate(unique):
         if index in in_run:
             continue
-        previous = notes[index - 1] if index > 0 else None
-        following = notes[index + 1] if index + 1 < len(notes) else None
         fix = None
-        if previous is not None and following is not None:
+        if 0 < index < len(unique) - 1:
             before, after = numbers[index - 1], numbers[index + 1]
             if after == before + 2 and before + 1 not in present:
-                fix = Fix(_relabel(note.label, str(number), before + 1), note.label_span, "unsafe")
-                misplaced_fills.add(before + 1)
+                fix = Fix(
+                    _relabel(note.label, _label_core(note.label), before + 1), note.label_span, "unsafe"
+                )
+                filled.add(before + 1)
+        previous = f"note {numbers[index - 1]}" if index > 0 else "the start of the notes"
         found.append(
             NUMBER_OUT_OF_ORDER.at(
-                note.label_span,
-                note=note,
-                fix=fix,
-                number=number,
-                previous=numbers[index - 1] if index > 0 else "the notes heading",
+                note.label_span, note=note, fix=fix, number=numbers[index], previous=previous
             )
         )
     expected = 1
     for index in run:
         number = numbers[index]
-        if number > expected:
-            missing = [
-                n
-                for n in range(expected, number)
-                if n not in misplaced_fills and bisect_right(present, n) == bisect_left(present, n)
-            ]
-            if missing:
-                note = notes[index]
-                found.append(
-                    NUMBER_GAP.at(
-                        note.label_span,
-                        note=note,
-                        missing=_describe_missing(missing),
-                        before=expected - 1 if expected > 1 else "the start",
-                        after=number,
-                    )
+        missing = [n for n in range(expected, number) if n not in present and n not in filled]
+        if missing:
+            found.append(
+                NUMBER_GAP.at(
+                    unique[index].label_span,
+                    note=unique[index],
+                    missing=_describe_missing(missing),
+                    before=f"note {expected - 1}" if expected > 1 else "the start",
+                    after=f"note {number}",
                 )
-        expected = max(expected, number + 1)
+            )
+        expected = number + 1
     return found
 
 
@@ -246,9 +243,13 @@ def _calls(edition: Edition, notes: Sequence[Note]) -> list[Diagnostic]:
         if call.in_sequence:
             continue
         position = bisect_left(keys, (call.span.line, call.span.column))
-        before = in_sequence[position - 1].number if position > 0 else "start"
-        after = in_sequence[position].number if position < len(in_sequence) else "end"
-        found.append(CALL_OUT_OF_SEQUENCE.at(call.span, number=call.number, before=before, after=after))
+        if position > 0:
+            context = f"it follows call {in_sequence[position - 1].number}"
+        elif in_sequence:
+            context = f"it comes before call {in_sequence[0].number}"
+        else:
+            context = "no other call was found"
+        found.append(CALL_OUT_OF_SEQUENCE.at(call.span, number=call.number, context=context))
     called = {c.number for c in in_sequence}
     missing = [n.number for n in notes if n.number is not None and n.number not in called]
     if missing:

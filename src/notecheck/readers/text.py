@@ -224,7 +224,7 @@ def read_source(source: Source) -> Edition:
         )
     heading, first, stop, chosen = region
     notes, skipped = _build_notes(source, lines, first, stop, chosen)
-    body_end = heading - 1 if heading is not None else chosen[0][0].line
+    body_end = heading - 1 if heading is not None else first
     sections = _sections(lines, body_end, heading)
     calls = find_calls(source, lines[:body_end], max(n.number or 0 for n in notes))
     return Edition(
@@ -359,12 +359,17 @@ def _scan(lines: Sequence[_Line]) -> list[_Candidate]:
     found: list[_Candidate] = []
     paragraph = True  # the first line of the file begins a paragraph
     for index, line in enumerate(lines):
-        if line.blank or is_debris(line.text):
+        if line.blank:
             paragraph = True
             continue
+        # A label is tried before debris: "l." alone on a line may be note 1 (the choice of
+        # note starts decides; an unchosen one is left out as debris when the notes are built).
         candidate = _candidate(lines, index, paragraph)
         if candidate is not None:
             found.append(candidate)
+        elif is_debris(line.text):
+            paragraph = True
+            continue
         paragraph = line.text.rstrip(_LEAD)[-1:] in _SENTENCE_END
     return found
 
@@ -375,13 +380,16 @@ def _candidates(
     """The candidates of ``lines[first:stop]``; the region's first text line begins a paragraph."""
     keys = [c.line for c in scanned]
     found = list(scanned[bisect_left(keys, first) : bisect_left(keys, stop)])
-    opening = next((i for i in range(first, stop) if not (lines[i].blank or is_debris(lines[i].text))), None)
-    if opening is not None:
+    for opening in range(first, stop):
+        if lines[opening].blank:
+            continue
         candidate = _candidate(lines, opening, True)
         if found and found[0].line == opening:
             found.pop(0)
         if candidate is not None:
             found.insert(0, candidate)
+        if candidate is not None or not is_debris(lines[opening].text):
+            break
     return _weigh_styles(found)
 
 
@@ -490,6 +498,8 @@ def _notes_region(
     first = _longest_run_start(scanned)
     if first is None:
         return None
+    while first > 0 and (lines[first - 1].blank or is_debris(lines[first - 1].text)):
+        first -= 1  # debris just before the first note belongs to the notes (and is skipped)
     stop = _region_stop(lines, first)
     chosen = _choose_starts(_candidates(lines, scanned, first, stop))
     return (None, first, stop, chosen) if chosen else None
@@ -506,9 +516,10 @@ def _region_stop(lines: Sequence[_Line], first: int) -> int:
 def _longest_run_start(scanned: Sequence[_Candidate]) -> int | None:
     """Without a notes heading: the first line of the longest run of sequentially numbered lines.
 
-    A run starts at a plain label ``1`` that begins a paragraph and is continued by a label within
-    a few numbers of the one it expects (gaps and duplicates allowed). Ties go to the later run
-    (notes follow the body).
+    A run starts at a plain label 1, 2 or 3 that begins a paragraph (labels just before it that
+    read as the numbers below it are taken in) and is continued by a label within a few
+    numbers of the one it expects (gaps and duplicates allowed). Ties go to the later run (notes
+    follow the body).
     """
     runs: list[list[int]] = []  # [first line index, length, expected]
     waiting: dict[int, int] = {}  # expected number -> run
@@ -524,13 +535,27 @@ def _longest_run_start(scanned: Sequence[_Candidate]) -> int | None:
             runs[run][1] += 1
             runs[run][2] = value + 1
             waiting[value + 1] = run
-        elif value == 1 and candidate.weight == _STRONG:
-            runs.append([candidate.line, 1, 2])
-            waiting[2] = len(runs) - 1
+        elif value <= 3 and candidate.weight == _STRONG:
+            runs.append([candidate.line, 1, value + 1])
+            waiting[value + 1] = len(runs) - 1
     if not runs:
-        return None
+        # A lone damaged first label ("l. Zelnik, ...") is still a run of one.
+        return next((c.line for c in scanned if c.damaged and 1 in c.values and c.weight), None)
     best = max(range(len(runs)), key=lambda r: (runs[r][1], r))
-    return runs[best][0]
+    first = runs[best][0]
+    # Labels shortly before the run that count down to 1 (a damaged "l.", a "2." after an
+    # unfinished line; a wrapped year may stand between) belong to it.
+    position = bisect_left([c.line for c in scanned], first)
+    value = scanned[position].values[0]
+    while value > 1:
+        below = next(
+            (p for p in range(position - 1, max(-1, position - 9), -1) if value - 1 in scanned[p].values),
+            None,
+        )
+        if below is None:
+            break
+        position, value = below, value - 1
+    return scanned[position].line
 
 
 # --- notes ----------------------------------------------------------------------------------------

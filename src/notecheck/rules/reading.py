@@ -69,7 +69,7 @@ NUMBER_OUT_OF_ORDER = rule(
     "NC106",
     "note-number-out-of-order",
     Severity.ERROR,
-    "note {number} is out of order: it follows note {previous}",
+    "note {number} is out of order: it follows {previous}",
     what="Reports a note whose number does not fit the increasing order of the notes around it "
     "(`1. 2. 7. 4.`). When its neighbours leave exactly one number free, an unsafe fix proposes "
     "that number.",
@@ -123,7 +123,7 @@ CALL_OUT_OF_SEQUENCE = rule(
     "NC110",
     "note-call-out-of-sequence",
     Severity.WARNING,
-    "note call {number} is out of sequence (the calls around it run {before} .. {after})",
+    "note call {number} is out of sequence: {context}",
     what="Reports a note call in the body (a number glued to a word or punctuation, or standing "
     "after a sentence end) that does not fit the increasing order 1, 2, 3, ... of the other calls.",
     why="Calls must appear in note order; a call out of sequence points the reader at the wrong "
@@ -136,7 +136,7 @@ NOTES_WITHOUT_CALL = rule(
     "NC111",
     "notes-without-call",
     Severity.INFO,
-    "{count} of {total} notes have no recognisable call in the body: {numbers}",
+    "no recognisable call in the body for {count} of {total} notes: {numbers}",
     what="Lists, in one finding, the notes for which no call was found in the body text. In OCR "
     "text most calls are superscripts that OCR turned into quote marks, `!`, `?` or `'`; the "
     "list shows which notes a reader cannot reach by their call.",
