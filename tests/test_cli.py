@@ -400,3 +400,21 @@ def test_console_script_usage_error_has_no_traceback(tmp_path: Path) -> None:
     assert run_.returncode == 2
     assert "Traceback" not in run_.stderr
     assert "matches no rule" in run_.stderr
+
+
+def test_a_bug_is_a_message_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import notecheck.report.text
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    edition(tmp_path)
+    monkeypatch.setattr(notecheck.report.text, "write", broken)
+    code, _, err = run(capsys, "check", "ed.txt")
+    assert code == 2
+    assert "internal error: RuntimeError('boom')" in err
+    monkeypatch.setenv("NOTECHECK_TRACEBACK", "1")
+    with pytest.raises(RuntimeError):
+        main(["check", "ed.txt"])

@@ -154,6 +154,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("notecheck: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        raise  # the console script handles a closed pipe (`notecheck | head`)
+    except Exception as error:  # a bug in notecheck: a message, not a traceback (exit 2)
+        if os.environ.get("NOTECHECK_TRACEBACK"):
+            raise
+        print(
+            f"notecheck: internal error: {error!r}; please report it "
+            "(set NOTECHECK_TRACEBACK=1 to see where it happened)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
 
 
 def _tolerate_unencodable_output() -> None:
