@@ -110,3 +110,14 @@ def test_the_schema_check_can_fail(sarif_schema: dict[str, Any]) -> None:
     log["runs"][0]["columnKind"] = "characters"
     with pytest.raises(AssertionError):
         _validate(log, sarif_schema)
+
+
+def test_sarif_of_the_edition_validates(sarif_schema: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    from notecheck.check import check
+    from tests.conftest import ROOT
+
+    monkeypatch.chdir(ROOT)
+    report = check(["edition/kanatchikov.txt"], bib="bibliography.bib")
+    log = json.loads(render(report, "sarif"))
+    _validate(log, sarif_schema)
+    assert len(log["runs"][0]["results"]) == len(report.all_diagnostics())
