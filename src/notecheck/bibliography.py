@@ -19,13 +19,11 @@ first look-up.
 
 from __future__ import annotations
 
-import calendar
-import json
-import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,6 +66,7 @@ __all__ = [
     "load_bibliography_bytes",
     "load_bibliography_text",
     "short_title_key",
+    "split_names",
     "surname_key",
     "title_words",
 ]
@@ -195,19 +194,21 @@ def short_title_key(text: str) -> str:
 
     Example: ``short_title_key("The Great Terror") == short_title_key("Great Terror")``.
     """
-    words = fold(text).split()
-    if len(words) > 1 and words[0] in _ARTICLES:
-        words = words[1:]
-    return " ".join(words)
+    return _without_article(fold(text))
+
+
+def _without_article(folded: str) -> str:
+    first, _, rest = folded.partition(" ")
+    return rest if rest and first in _ARTICLES else folded
 
 
 def title_words(text: str) -> list[str]:
     """The distinctive words of a title, folded, in order, without stopwords or repeats."""
-    seen: dict[str, None] = {}
-    for word in fold(text).split():
-        if len(word) > 1 and word not in STOPWORDS:
-            seen.setdefault(word, None)
-    return list(seen)
+    return _distinctive(fold(text))
+
+
+def _distinctive(folded: str) -> list[str]:
+    return list(dict.fromkeys(w for w in folded.split() if len(w) > 1 and w not in STOPWORDS))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -236,27 +237,39 @@ class _Index:
             index.order[key] = position
             index.folded_keys.setdefault(key.casefold(), key)
             for person in (*entry.authors, *entry.editors):
-                for variant in {surname_key(person.last), surname_key(f"{person.von} {person.last}")}:
-                    if variant:
-                        _add_once(index.surnames, variant, key)
+                _add_once(index.surnames, _surname_key(person.last), key)
+                if person.von:
+                    _add_once(index.surnames, _surname_key(f"{person.von} {person.last}"), key)
             index._add_titles(key, entry)
         return index
 
     def _add_titles(self, key: str, entry: Entry) -> None:
-        title = entry.fields.get("title", "")
-        short = entry.fields.get("shorttitle", "")
-        ranked = [(0, short), (1, re.split(r"[:.?!]\s", title, maxsplit=1)[0]), (2, title)]
+        fields = entry.fields
+        title = fold(fields.get("title", ""))
+        short = fold(fields.get("shorttitle", ""))
+        main = fold(_MAIN_TITLE_END.split(fields.get("title", ""), maxsplit=1)[0])
         seen: set[str] = set()
-        for rank, text in ranked:
-            folded = short_title_key(text)
+        for rank, folded in enumerate((short, main, title)):
+            folded = _without_article(folded)
             if folded and folded not in seen:
                 seen.add(folded)
                 self.short_titles.setdefault(folded, []).append((rank, key))
-        for word in title_words(f"{title} {short} {entry.fields.get('subtitle', '')}"):
+        extra = fold(fields["subtitle"]) if "subtitle" in fields else ""
+        for word in _distinctive(f"{title} {short} {extra}"):
             _add_once(self.words, word, key)
 
 
+_MAIN_TITLE_END = re.compile(r"[:.?!]\s")
+
+
+@lru_cache(maxsize=65536)
+def _surname_key(name: str) -> str:
+    return surname_key(name)
+
+
 def _add_once(table: dict[str, list[str]], name: str, key: str) -> None:
+    if not name:
+        return
     keys = table.setdefault(name, [])
     if not keys or keys[-1] != key:
         keys.append(key)
@@ -617,11 +630,14 @@ def _load_source(source: Source, format: str | None) -> Bibliography:
         if format == "csl-json":
             drafts = _CslReader(loader).read()
         else:
-            drafts = _BibtexReader(loader, bibliography.strings).read()
+            reader = _BibtexReader(loader)
+            drafts = reader.read()
+            bibliography.strings = reader.defined_strings()
     except RecursionError:
         loader.report(PARSE_ERROR, loader.source.span(0, 0), reason="the file is nested too deeply to read")
         drafts = []
     loader.finish(drafts, bibliography)
+    bibliography.diagnostics.sort(key=lambda d: (d.span.line, d.span.column))
     if not bibliography.entries:
         bibliography.diagnostics.append(
             EMPTY_BIBLIOGRAPHY.at(source.span(0, 0), path=source.path),
@@ -798,7 +814,7 @@ class _Loader:
         value = draft.latex.get(name)
         if not value:
             return ()
-        names, problems = _split_names(value)
+        names, problems = split_names(value)
         if name not in draft.inherited:
             for reason in problems:
                 span = self.field_span(draft, name)
@@ -834,7 +850,7 @@ def _inherit_fields(child: _Draft, parent: _Draft) -> None:
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 
 
-def _split_names(value: str) -> tuple[tuple[Name, ...], list[str]]:
+def split_names(value: str) -> tuple[tuple[Name, ...], list[str]]:
     """Split a BibTeX name list into names, and say what is malformed about it.
 
     Plain lists (``Last, First and Last, First``: no braces, macros, ties or lower-case
@@ -898,6 +914,8 @@ _ISO_DATE = re.compile(r"(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?[?~%]?")
 
 def _date_problem(name: str, value: str) -> str | None:
     """Why ``value`` is not a valid ``name`` (year, month or an ISO date field), or None."""
+    import calendar
+
     value = value.strip()
     if name == "year":
         return (
@@ -1169,11 +1187,10 @@ def _scan_fields(text: str) -> list[tuple[str, str, int]]:
 class _BibtexReader:
     """Reads BibTeX text with bibtexparser v2 into drafts, reporting everything it skips."""
 
-    def __init__(self, loader: _Loader, strings: dict[str, str]) -> None:
+    def __init__(self, loader: _Loader) -> None:
         self.loader = loader
         self.source = loader.source
-        self.strings = strings
-        self.strings.update(_PREDEFINED_STRINGS)
+        self.strings = dict(_PREDEFINED_STRINGS)
         loader.locate = _locate_field
         self.string_lines: dict[str, int] = {}
 
@@ -1208,7 +1225,13 @@ class _BibtexReader:
             previous = None
         return drafts
 
+    def defined_strings(self) -> dict[str, str]:
+        """The ``@string`` macros the file defines (lower-case names), values evaluated."""
+        return {name: self.strings[name] for name in self.string_lines}
+
     def _split(self) -> Any:
+        import logging
+
         import bibtexparser
 
         splitter_log = logging.getLogger("bibtexparser.splitter")
@@ -1510,6 +1533,8 @@ class _CslReader:
 
     def _items(self) -> list[tuple[Any, int, int]]:
         """The top-level items with their offsets, read one by one so each keeps its position."""
+        import json
+
         text = self.source.text
         decoder = json.JSONDecoder()
         position = _skip_space(text, 0)
@@ -1519,7 +1544,7 @@ class _CslReader:
             try:
                 document, end = decoder.raw_decode(text, position)
             except json.JSONDecodeError as error:
-                self._json_error(error)
+                self._syntax(error.pos, f"invalid JSON: {error.msg}")
                 return []
             items = document.get("items", document.get("references")) if isinstance(document, dict) else None
             if not isinstance(items, list):
@@ -1537,7 +1562,7 @@ class _CslReader:
             try:
                 item, end = decoder.raw_decode(text, position)
             except json.JSONDecodeError as error:
-                self._json_error(error)
+                self._syntax(error.pos, f"invalid JSON: {error.msg}")
                 return found
             found.append((item, position, end))
             position = _skip_space(text, end)
@@ -1550,13 +1575,12 @@ class _CslReader:
             self._syntax(_skip_space(text, position), "text after the end of the list")
         return found
 
-    def _json_error(self, error: json.JSONDecodeError) -> None:
-        self._syntax(error.pos, f"invalid JSON: {error.msg}")
-
     def _syntax(self, position: int, reason: str) -> None:
         self.loader.report(PARSE_ERROR, self.source.span(position, position + 1), reason=reason)
 
     def _item(self, item: Any, start: int, end: int) -> _Draft | None:
+        import json
+
         if not isinstance(item, dict):
             self._syntax(start, f"an item must be an object, not {type(item).__name__}")
             return None
@@ -1596,13 +1620,15 @@ class _CslReader:
         draft.entry_type = entry_type
         if csl_type in _CSL_SUBTYPES:
             draft.fields["entrysubtype"] = _CSL_SUBTYPES[csl_type]
-        if csl_type == "compiler" or (item.get("compiler") and not item.get("editor")):
+        if item.get("compiler") and not item.get("editor"):
             draft.fields["editortype"] = "compiler"
 
     def _variables(self, draft: _Draft, item: dict[str, Any]) -> None:
         for variable, value in item.items():
             if variable in _CSL_IGNORED or value is None:
                 continue
+            if variable == "compiler" and item.get("editor"):
+                continue  # the editor is the editor; a compiler as well is not kept
             if variable in _CSL_NAMES:
                 self._names(draft, variable, value)
             elif variable in _CSL_DATES:
@@ -1641,6 +1667,8 @@ class _CslReader:
             draft.fields[target] = text
 
     def _names(self, draft: _Draft, variable: str, value: Any) -> None:
+        import json
+
         target = _CSL_NAMES[variable]
         if target in draft.names:
             return
@@ -1734,5 +1762,7 @@ def _csl_date(value: Any) -> str | None:
 
 def _locate_json_key(text: str, draft: _Draft, name: str) -> tuple[int, int] | None:
     """The span of the ``"name"`` key inside one item's JSON text."""
+    import json
+
     found = re.compile(re.escape(json.dumps(name)) + r"\s*:").search(text, draft.start, draft.end)
     return (found.start(), found.start() + len(name) + 2) if found else None
