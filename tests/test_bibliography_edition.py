@@ -360,3 +360,19 @@ def test_keys_are_readable() -> None:
             continue
         assert re.fullmatch(r"[a-z]+\d{4}", key), key
         assert key.endswith(entry.year), key
+
+
+@pytest.mark.parametrize(
+    ("key", "printed"),
+    [(F17, "RTsKhIDNI, f. 17 (Tsentral'nyi"), (F124, "f. 124 (Vsesoiuznoe obshchestvo starykh")],
+)
+def test_archival_entries_agree_with_note_4(key: str, printed: str) -> None:
+    note = note_texts()[4]
+    assert printed in note
+    fields = bibliography().entries[key].fields
+    unit = fields.get("delo") or fields["edkhr"]
+    # f. <fond> (<fond title>), op. <opis>, d. / ed. khr. <unit>, in this order in the note
+    # ("Ope" is the OCR's reading of "op."; the fond title's closing bracket is damaged).
+    pattern = rf"f\. {fields['fond']} \(.*?, Ope {fields['opis']}, (?:d\.|ed\. khr\.) {unit}"
+    assert re.search(pattern, note, re.DOTALL), pattern
+    assert fold(fields["note"].split(": ", 1)[1])[:25] in fold(note)

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from notecheck.models import Diagnostic, Entry, Name, Severity, Source, Span
 from notecheck.readers import display_path
-from notecheck.readers.decode import decode
+from notecheck.readers.decode import decode, looks_binary
 from notecheck.rules import Rule
 from notecheck.rules.bibliography import (
     BAD_KEY,
@@ -591,8 +591,7 @@ def load_bibliography_bytes(data: bytes, path: str = "<bytes>", format: str | No
     """
     decoded = decode(data, path)
     if decoded.binary:
-        reason = next((d.message for d in decoded.diagnostics), "binary")
-        reason = reason.split("(", 1)[-1].split(")", 1)[0] if "(" in reason else reason
+        reason = looks_binary(data) or "binary content"
         bibliography = Bibliography(path, format or detect_format(path, ""))
         bibliography.diagnostics.append(NOT_TEXT.at(Span(path, 1, 1, 1, 1), path=path, reason=reason))
         return bibliography
@@ -864,16 +863,25 @@ def split_names(value: str) -> tuple[tuple[Name, ...], list[str]]:
 
 
 def _simple_name(person: str) -> Name | None:
-    """``Last, First`` or ``First Last`` with capitalised words only; None for anything else."""
-    parts = person.split(",")
-    if len(parts) > 2:
+    """``Last, First`` (capitalised surname words) or ``First Last`` (all words capitalised).
+
+    None for anything else (particles, ``Jr``, odd characters): the BibTeX splitter decides.
+    """
+    last, comma, first = person.partition(",")
+    if comma:
+        surname, given = last.split(), first.split()
+        if not surname or not given or "," in first:
+            return None
+    else:
+        words = last.split()
+        if not words:
+            return None
+        surname, given = words[-1:], words[:-1]
+        if not all(word[0].isupper() for word in given):
+            return None
+    if not all(word[0].isupper() for word in surname):
         return None
-    words = [part.split() for part in parts]
-    if not all(words) or any(not word[0].isupper() for part in words for word in part):
-        return None
-    if len(words) == 2:
-        return Name(first=" ".join(words[1]), last=" ".join(words[0]))
-    return Name(first=" ".join(words[0][:-1]), last=words[0][-1])
+    return Name(first=" ".join(given), last=" ".join(surname))
 
 
 def _split_names_bibtex(value: str) -> tuple[tuple[Name, ...], list[str]]:
@@ -909,18 +917,15 @@ def _split_names_bibtex(value: str) -> tuple[tuple[Name, ...], list[str]]:
     return tuple(names), problems
 
 
+_YEAR = re.compile(r"-?\d{1,4}")
 _ISO_DATE = re.compile(r"(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?[?~%]?")
 
 
 def _date_problem(name: str, value: str) -> str | None:
     """Why ``value`` is not a valid ``name`` (year, month or an ISO date field), or None."""
-    import calendar
-
     value = value.strip()
     if name == "year":
-        return (
-            None if re.fullmatch(r"-?\d{1,4}", value) else "a year is a whole number of at most four digits"
-        )
+        return None if _YEAR.fullmatch(value) else "a year is a whole number of at most four digits"
     if name == "month":
         if value.isdigit():
             return None if 1 <= int(value) <= 12 else "a month is a number from 1 to 12"
@@ -938,6 +943,8 @@ def _date_problem(name: str, value: str) -> str | None:
         if month is not None and not 1 <= int(month) <= 12:
             return f"month {month} does not exist"
         if day is not None and month is not None:
+            import calendar
+
             last = calendar.monthrange(int(year) if int(year) > 0 else 2000, int(month))[1]
             if not 1 <= int(day) <= last:
                 return f"day {day} does not exist in month {month}"
