@@ -84,7 +84,7 @@ _R = rf"\d+(?:\s*{_DASH}\s*\d+)?(?!\d)(?:\s*ob\.?(?!\w))?"
 _ROMAN = rf"[ivxlc]+(?:\s*{_DASH}\s*[ivxlc]+)?(?!\w)(?!\.\s*\d)"
 _LIST = rf"{_R}(?:\s*,\s*{_R})*"
 # a page item may carry a note number: 447 n. 59
-_PAGE_ITEM = rf"(?:{_R}(?:\s*nn?\.\s*{_R})?|{_ROMAN})"
+_PAGE_ITEM = rf"(?:{_R}(?:\s*nn?\.\s*{_R}|nn?{_R})?|{_ROMAN})"
 _PAGES = rf"{_PAGE_ITEM}(?:\s*,\s*{_PAGE_ITEM})*"
 
 

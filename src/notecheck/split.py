@@ -19,6 +19,7 @@ damaged ibid) run in :func:`parse_edition`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -152,6 +153,12 @@ class _Clause:
 
 
 _WS = re.compile(r"\s+")
+_SEMICOLON = re.compile(";")
+# A citation is never longer than this: look-backs stop here, so long prose stays linear.
+_MAX_CITATION = 1200
+# Parentheses read as texts of their own: at most this long and this deep.
+_MAX_PAREN = 2000
+_MAX_DEPTH = 4
 _QUOTE_CHARS = re.compile(r"“|”|\"|''|(?<!\w)tI(?=[A-Z])")
 _ABBREVIATIONS = frozenset(
     [
@@ -300,6 +307,9 @@ _LOCATOR_START = re.compile(
     r"\s*(?:\d|[ivxlc]+(?!\w)|[IVXL]+\s*,|(?:pp?|ll?|nn?|chaps?|ch|esp|vols?|ob|figs?|secs?|paras?|art|doc|nos?|bk|pt|t|S|[1Il|]{1,2})\.|"
     r"passim|pages?\s|notes?\s|chapters?\s|tables?\s|§|especially\s)"
 )
+_WORD = re.compile(r"[^\W\d_]+")
+_COMMA = re.compile(",")
+_LOWER_ROMAN = re.compile(r"[ivxlc]+")
 _LOCATOR_WORDS = frozenset(
     [
         "p",
@@ -415,7 +425,9 @@ class _NoteSplitter:
         self._find_structure()
         self._find_archival()
         regions = [(0, len(self.text))] + [
-            (s + 1, e - 1) for s, e in self.parens if self._is_text_paren(s, e)
+            (s + 1, e - 1)
+            for s, e in self.parens
+            if e - s <= _MAX_PAREN and self._depth(s) <= _MAX_DEPTH and self._is_text_paren(s, e)
         ]
         for start, end in regions:
             clauses = self._clauses(start, end)
@@ -446,11 +458,35 @@ class _NoteSplitter:
                 opened = None
         self.protected.extend(self.parens)
 
-    def _inside_protected(self, position: int, region: tuple[int, int]) -> bool:
-        """Whether ``position`` lies strictly inside a quote or parenthesis nested in ``region``."""
-        return any(
-            s < position < e - 1 and region[0] <= s and e <= region[1] + 1 for s, e in self.protected
-        ) or any(m.start < position < m.end - 1 for m in self.archival)
+    def _blocked(self, start: int, end: int) -> bytearray:
+        """Positions of ``[start, end)`` strictly inside a quote, parenthesis or archival reference
+        nested in that region (no clause ends there); linear in the region's length."""
+        blocked = bytearray(end - start)
+        if not hasattr(self, "_spans"):
+            self._spans = sorted(self.protected + [(m.start, m.end) for m in self.archival])
+            self._span_starts = [span[0] for span in self._spans]
+        first = bisect_left(self._span_starts, start)
+        last = bisect_left(self._span_starts, end)
+        spans = [span for span in self._spans[first:last] if span[1] <= end + 1]
+        covered = start
+        for span_start, span_end in spans:
+            low, high = max(span_start + 1, covered), min(span_end - 1, end)
+            if low < high:
+                blocked[low - start : high - start] = b"\x01" * (high - low)
+            covered = max(covered, high)
+        return blocked
+
+    def _depth(self, start: int) -> int:
+        """How many parentheses enclose the one opening at ``start``."""
+        if not hasattr(self, "_depths"):
+            self._depths: dict[int, int] = {}
+            open_ends: list[int] = []
+            for s, e in self.parens:  # sorted by start
+                while open_ends and open_ends[-1] <= s:
+                    open_ends.pop()
+                self._depths[s] = len(open_ends)
+                open_ends.append(e)
+        return self._depths.get(start, 0)
 
     def _is_text_paren(self, start: int, end: int) -> bool:
         """Whether a parenthesis holds text to read on its own (not a publication group)."""
@@ -463,16 +499,16 @@ class _NoteSplitter:
     def _clauses(self, start: int, end: int) -> list[_Clause]:
         text = self.text
         cuts: list[tuple[int, int, bool]] = []  # (clause end, next clause start, soft)
-        region = (start, end)
-        for index in range(start, end):
-            char = text[index]
-            if char == ";" and not self._inside_protected(index, region):
-                cuts.append((index, index + 1, False))
+        blocked = self._blocked(start, end)
+        for match in _SEMICOLON.finditer(text, start, end):
+            if not blocked[match.start() - start]:
+                cuts.append((match.start(), match.start() + 1, False))
         for match in _SENTENCE_END.finditer(text, start, end):
             position = match.start()
             if self._is_abbreviation(position):
                 continue
-            if self._inside_protected(position, region) and self._inside_protected(match.end() - 1, region):
+            # a sentence may end inside a quote only where the quote closes: "other Bolshevik."
+            if blocked[position - start] and blocked[min(match.end(), end) - 1 - start]:
                 continue
             cuts.append((match.end(), match.end(), True))
         cuts.sort()
@@ -728,7 +764,12 @@ class _NoteSplitter:
         head_end = anchor_start
         fields: dict[str, Any] = {"signal": signal}
         extra: dict[str, str] = {}
-        possessive = _grammar().POSSESSIVE.re.search(text, max(floor, anchor_start - 60), anchor_start)
+        possessive = None
+        for candidate in _grammar().POSSESSIVE.re.finditer(
+            text, max(floor, anchor_start - 60), anchor_start + 4
+        ):
+            if candidate.end() <= anchor_start:
+                possessive = candidate
         if quoted_anchor and possessive and not text[possessive.end() : anchor_start].strip():
             fields["signal"] = "my"
             if possessive.group("described"):
@@ -898,7 +939,8 @@ class _NoteSplitter:
             for k in range(len(elements) - 1, 0, -1):
                 joined = ", ".join(_clean(e.text) for e in elements[:k])
                 authors = g.NAME_LIST.re.fullmatch(joined)
-                several = k == 1 or re.search(r"(?:^|\s)(?:and|&)\s|et\s+al", _clean(elements[k - 1].text))
+                # several authors are "A, B, and C" (serial comma): "A, B and C" reads as a title
+                several = k == 1 or re.match(r"(?:and|&)\s|.*et\s+al", _clean(elements[k - 1].text))
                 if authors and several and _is_title_element(_clean(elements[k].text)):
                     fields["authors"], etal = _names(authors)
                     if etal:
@@ -1038,7 +1080,7 @@ class _NoteSplitter:
                             locator,
                             text=text[locator.start : sub_end + 1],
                             end=sub_end + 1,
-                            notes=locator.notes + sub.notes,
+                            notes=locator.notes + sub.notes + (sub.ranges if sub.kind == "note" else ()),
                         )
                         backward += sub_backward
                         position = sub_end + 1
@@ -1282,10 +1324,13 @@ class _NoteSplitter:
 
     def _find_locator_split(self, start: int, end: int) -> tuple[int, int] | None:
         text = self.text
-        for comma in [m.start() for m in re.finditer(",", text[start:end])]:
-            position = start + comma
-            if not _could_be_locator(text[position + 1 : end]):
-                continue
+        floor = start
+        for word in _WORD.finditer(text, max(start, end - _MAX_CITATION), end):
+            lowered = word.group().lower()
+            if lowered not in _LOCATOR_WORDS and not _LOWER_ROMAN.fullmatch(lowered):
+                floor = word.end()
+        for comma in _COMMA.finditer(text, max(floor, start, end - _MAX_CITATION), end):
+            position = comma.start()
             found = self._parse_locator(position + 1, end, leaf_context=False)
             if found is None:
                 continue
@@ -1379,12 +1424,18 @@ class _NoteSplitter:
 
     # -- choosing and building -----------------------------------------------------------------
     def _choose(self) -> list[_Candidate]:
+        """The candidates that win their overlaps: lower priority first, then earlier, longer."""
         chosen: list[_Candidate] = []
+        taken: list[tuple[int, int]] = []  # disjoint, sorted
         for candidate in sorted(self.candidates, key=lambda c: (c.priority, c.start, -c.end)):
             if candidate.end <= candidate.start:
                 continue
-            if any(candidate.start < c.end and c.start < candidate.end for c in chosen):
+            index = bisect_left(taken, (candidate.start, candidate.start))
+            before = taken[index - 1] if index else None
+            after = taken[index] if index < len(taken) else None
+            if (before and before[1] > candidate.start) or (after and after[0] < candidate.end):
                 continue
+            insort(taken, (candidate.start, candidate.end))
             chosen.append(candidate)
         return sorted(chosen, key=lambda c: c.start)
 
@@ -1632,7 +1683,7 @@ def _locator_from(
                 backward.append((item_start, item_start + len(number.group().rstrip()), pair[0], pair[1]))
             if number.group("verso"):
                 verso = True
-            note = re.search(rf"nn?\.\s*({g.RANGE.re.pattern})", item[number.end() :])
+            note = re.match(rf"\s*nn?\.?\s*({g.RANGE.re.pattern})", item[number.end() :])
             if note is not None:
                 notes.append(_expand(note.group("first"), note.group("last")))
             if run.kind == kind:
@@ -1661,15 +1712,6 @@ def _name_like(text: str) -> bool:
     if _grammar().NAME_LIST.re.fullmatch(text):
         return True
     return len(text.split()) <= 5 and ":" not in text and text[:1].isupper() and not _has_prose(text)
-
-
-def _could_be_locator(text: str) -> bool:
-    """Whether ``text`` holds only words a locator can hold (numbers, labels, ``passim``)."""
-    for word in re.findall(r"[^\W\d_]+", text):
-        lowered = word.lower()
-        if lowered not in _LOCATOR_WORDS and not re.fullmatch(r"[ivxlc]+", lowered):
-            return False
-    return True
 
 
 _PLAIN_RANGE = r"(?P<first>\d+)(?:\s*[-–—‐‑]\s*(?P<last>\d+))?"
