@@ -207,6 +207,8 @@ def test_nc209_undefined_string_macro() -> None:
     )
     assert codes(defined) == []
     assert defined.entries["z"].fields["journaltitle"] == "Russian Review 35"
+    in_string = load("@string{rr = russian # { Review}}\n" + GOOD)
+    assert where(only(in_string, "NC209")) == (1, 14, 1, 21)
 
 
 def test_nc210_missing_comma_is_reported_and_both_fields_recovered() -> None:

@@ -1275,13 +1275,20 @@ class _BibtexReader:
 
     def _string(self, block: Any, start: int, end: int) -> None:
         name = str(block.key).lower()
-        if name in self.string_lines and name not in _PREDEFINED_STRINGS:
+        if name in self.string_lines:
             first_line = self.string_lines[name]
             span = self.source.span(start, min(end, start + 8 + len(name)))
             detail = " (@string)"
             self.loader.report(DUPLICATE_KEY, span, key=block.key, detail=detail, first_line=first_line)
             return
-        value = _evaluate(str(block.value).strip(), self.strings)
+        raw = str(block.value).strip()
+        value = _evaluate(raw, self.strings)
+        base = self.source.text.find(raw, start, end) if raw else -1
+        for rule, first, last, values in value.problems:
+            if base < 0:
+                base, first, last = start, 0, 1
+            span = self.source.span(base + first, base + max(last, first + 1))
+            self.loader.report(rule, span, **{"field": "@string", "key": block.key, **values})
         self.strings[name] = value.text
         self.string_lines[name] = self.source.position(start)[0]
 
