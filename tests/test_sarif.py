@@ -112,7 +112,9 @@ def test_the_schema_check_can_fail(sarif_schema: dict[str, Any]) -> None:
         _validate(log, sarif_schema)
 
 
-def test_sarif_of_the_edition_validates(sarif_schema: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sarif_of_the_edition_validates(
+    sarif_schema: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from notecheck.check import check
     from tests.conftest import ROOT
 
