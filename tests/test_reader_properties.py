@@ -76,7 +76,7 @@ def text_lines(draw: st.DrawFn) -> list[str]:
 def documents(draw: st.DrawFn, damage: bool = False) -> Generated:
     """A file of notes with OCR noise; with ``damage``, one label is printed with OCR letters."""
     style = draw(st.sampled_from((".", ")", "[]")))
-    count = draw(st.integers(1, 25))
+    count = draw(st.integers(1, 12))
     newline = draw(st.sampled_from(("\n", "\r\n", "\r")))
     heading = draw(st.booleans())
     damaged = draw(st.integers(1, count)) if damage else None

@@ -142,16 +142,18 @@ _GAP_COST = 3
 _BACK_COST = 4
 
 # Note-call shapes and their weights in the alignment (stronger evidence, higher weight).
-_CALL_GLUED = re.compile(r"(?<=[.,;:!?)\]\"'”’»])(?P<digits>\d{1,4})(?![\w])")
-_CALL_SPACED = re.compile(r"(?<=[.!?]) (?P<digits>\d{1,3})(?=[ \t]+[A-Z\"“'‘(\[]|[ \t]*$)")
-_CALL_COMMA = re.compile(r"(?<=[A-Za-z'’], )(?P<digits>\d{1,3})(?= [a-z])")
-_CALL_WORD = re.compile(r"(?<=[a-z]{3})(?P<digits>\d{1,2})(?=[\s.,;:)]|$)")
-_CALL_YEAR = re.compile(r"(?<![\w.,])(?P<year>1[5-9]\d\d|20\d\d)(?P<digits>[1-9]\d{0,2})(?![\w])")
+# Each pattern starts with a character class and checks what precedes by a lookbehind after its
+# first character, so a scan over a long line fails fast at almost every position.
+_CALL_GLUED = re.compile(r"(?P<digits>\d(?<=[.,;:!?)\]\"'”’»]\d)\d{0,3})(?!\w)")
+_CALL_SPACED = re.compile(r"(?P<digits>\d(?<=[.!?] \d)\d{0,2})(?=[ \t]+[A-Z\"“'‘(\[]|[ \t]*$)")
+_CALL_COMMA = re.compile(r"(?P<digits>\d(?<=[A-Za-z'’], \d)\d{0,2})(?= [a-z])")
+_CALL_WORD = re.compile(r"(?P<digits>\d(?<=[a-z]{3}\d)\d?)(?=[\s.,;:)]|$)")
+_CALL_YEAR = re.compile(r"(?P<year>(?:1[5-9]|20)(?<![\w.,]..)\d\d)(?P<digits>[1-9]\d{0,2})(?!\w)")
 _CALL_DAMAGED_SPACED = re.compile(
-    r"(?:(?<=[.!?] )|(?<=[.!?][\"'”’] ))(?P<digits>[IlSsOoBZzg]{1,3})(?=[ \t]*$|[ \t]+[A-Z\"“])"
+    r"(?P<digits>[IlSsOoBZzg](?:(?<=[.!?] .)|(?<=[.!?][\"'”’] .))[IlSsOoBZzg]{0,2})(?=[ \t]*$|[ \t]+[A-Z\"“])"
 )
 _CALL_DAMAGED_GLUED = re.compile(
-    r"(?<=[a-z][.,;:])(?=\d{0,2}[IlSsOoBZzg])(?P<digits>[0-9IlSsOoBZzg]{1,3})(?=[ \t]|$)"
+    r"(?P<digits>[0-9IlSsOoBZzg](?<=[a-z][.,;:].)[0-9IlSsOoBZzg]{0,2})(?=[ \t]|$)"
 )
 _CALL_WORDS = frozenset({"I", "O", "o", "Is", "is", "So", "so", "SO", "lo", "Io", "go", "Go", "Oz", "OZ"})
 _CALL_PATTERNS = (
@@ -667,7 +669,7 @@ def _call_candidates(line: _Line, limit: int) -> list[tuple[int, int, str, tuple
             start = match.start("digits")
             if kind == "damaged":
                 read = _label_values(digits)
-                if read is None or ((start == 0 or text[start - 1] == " ") and digits in _CALL_WORDS):
+                if read is None or not read[1] or (text[start - 1 : start] == " " and digits in _CALL_WORDS):
                     continue
                 values = tuple(v for v in read[0] if v <= limit)
             else:
