@@ -1,7 +1,8 @@
 """Stage read: plain-text editions, including raw OCR, to notes with exact positions.
 
-The reader works line by line and never runs a regular expression over more than a short
-prefix of a line, so a 10 MB line reads in linear time. It proceeds in four steps:
+The reader works line by line: labels are looked for only in a short prefix of each line, and
+the body is scanned for note calls with patterns that cannot backtrack, so reading is linear in
+the size of the file (a 10 MB line included). It proceeds in four steps:
 
 1. **Sections.** The body, every ``Document N`` heading line, and the notes: the lines after the
    last ``Notes``/``Endnotes`` heading line that is followed by numbered notes, or, without such a
@@ -66,59 +67,8 @@ _DEBRIS_MAX = 3
 
 #: Abbreviations after which a number is a locator, not a note call (``p. 7``, ``art. 102``).
 LOCATOR_ABBREVIATIONS = frozenset(
-    [
-        "p",
-        "pp",
-        "art",
-        "arts",
-        "no",
-        "nos",
-        "vol",
-        "vols",
-        "ch",
-        "chap",
-        "chaps",
-        "ed",
-        "eds",
-        "f",
-        "ff",
-        "op",
-        "d",
-        "l",
-        "ll",
-        "fol",
-        "fols",
-        "n",
-        "nn",
-        "fig",
-        "figs",
-        "sec",
-        "secs",
-        "para",
-        "paras",
-        "col",
-        "cols",
-        "t",
-        "vyp",
-        "kn",
-        "g",
-        "gg",
-        "s",
-        "str",
-        "ca",
-        "c",
-        "cf",
-        "vs",
-        "sect",
-        "pt",
-        "pts",
-        "bk",
-        "bks",
-        "ser",
-        "n.s",
-        "no.s",
-        "tom",
-    ]
+    "p pp art arts no nos vol vols ch chap chaps ed eds f ff op d l ll fol fols n nn fig figs sec secs "  # noqa: SIM905
+    "sect para paras col cols t vyp kn g gg s str ca c cf vs pt pts bk bks ser tom".split()
 )
 
 _LEAD = " \t\ufeff\xa0"
@@ -228,7 +178,7 @@ def read_source(source: Source) -> Edition:
     notes, skipped = _build_notes(source, lines, first, stop, chosen)
     body_end = heading - 1 if heading is not None else first
     sections = _sections(lines, body_end, heading)
-    calls = find_calls(source, lines[:body_end], max(n.number or 0 for n in notes))
+    calls = _find_calls(source, lines[:body_end], max(n.number or 0 for n in notes))
     return Edition(
         source=source,
         format="text",
@@ -711,7 +661,7 @@ def _abbreviation_before(text: str, dot: int) -> bool:
     return len(word) <= 1 or word in LOCATOR_ABBREVIATIONS
 
 
-def find_calls(source: Source, lines: Sequence[_Line], notes: int) -> list[NoteCall]:
+def _find_calls(source: Source, lines: Sequence[_Line], notes: int) -> list[NoteCall]:
     """Note calls in the body ``lines``, aligned with notes numbered 1..``notes``.
 
     The alignment is a weighted longest strictly increasing subsequence over the possible calls
