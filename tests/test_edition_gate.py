@@ -12,20 +12,12 @@ a temporary folder, so breaking a reference there never touches the real edition
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import shutil
 from pathlib import Path
 
 import pytest
 
-import notecheck
 from notecheck.config import load_config
-
-# pytester's in-process runs put sys.modules back as they found it: import every module once here.
-for _module in pkgutil.walk_packages(notecheck.__path__, "notecheck."):
-    if _module.name != "notecheck.__main__":
-        importlib.import_module(_module.name)
 
 pytest_plugins = ["pytester"]
 
@@ -41,6 +33,20 @@ GATE = (
     "-p",
     "no:cacheprovider",
 )
+
+
+@pytest.fixture(autouse=True, scope="module")
+def stages_imported() -> None:
+    """Check the real edition once in this process before the pytester runs (which put
+    ``sys.modules`` back as they found it: a stage first imported inside a run would be imported,
+    and its rules registered, again by the next run)."""
+    from notecheck.check import check
+    from notecheck.report.text import format_diagnostic
+    from notecheck.rules import all_rules
+
+    all_rules()
+    report = check(config=load_config(start=ROOT))
+    assert [format_diagnostic(d) for d in report.all_diagnostics()]
 
 
 def notecheck_table(pyproject: str) -> str:

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
 import subprocess
 import sys
 import textwrap
 
 import pytest
-
-import notecheck
-
-# pytester's in-process runs put sys.modules back as they found it: import every module here once,
-# or each run would import the stages (and build their grammars, register their rules) again.
-for _module in pkgutil.walk_packages(notecheck.__path__, "notecheck."):
-    if _module.name != "notecheck.__main__":
-        importlib.import_module(_module.name)
 
 pytest_plugins = ["pytester"]
 
@@ -71,6 +61,27 @@ ALL_IDS = [  # in pytest's order: the files of a folder by name
     *NOTE_IDS,
     "pyproject.toml::configuration",
 ]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def stages_imported(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Check once in this process before the pytester runs.
+
+    pytester's in-process runs put ``sys.modules`` back as they found it, so a stage first
+    imported inside a run would be imported again by the next (its grammars built again, its
+    rules registered twice). Checking here imports every stage a check needs, once.
+    """
+    from notecheck.check import check
+    from notecheck.config import Config
+    from notecheck.report.text import format_diagnostic
+    from notecheck.rules import all_rules
+
+    all_rules()
+    folder = tmp_path_factory.mktemp("warm")
+    (folder / "a.txt").write_text(BROKEN, encoding="utf-8")
+    (folder / "a.bib").write_text(BIBLIOGRAPHY, encoding="utf-8")
+    report = check([folder / "a.txt"], bib=folder / "a.bib", config=Config(root=folder))
+    assert [format_diagnostic(d) for d in report.all_diagnostics()]
 
 
 def make_repo(
