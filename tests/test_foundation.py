@@ -70,3 +70,26 @@ def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in run.stderr
     assert run.returncode in (0, 1)
     assert "NC103" in run.stdout
+
+
+def test_rule_registry_rejects_a_second_rule_with_one_code_but_allows_reimport() -> None:
+    from notecheck.models import Severity
+    from notecheck.rules import get_rule, rule
+
+    existing = get_rule("NC101")
+    assert existing is not None
+    again = rule(
+        existing.code,
+        existing.slug,
+        existing.severity,
+        existing.message,
+        what=existing.what,
+        why=existing.why,
+        example=existing.example,
+        instead=existing.instead,
+    )
+    assert get_rule("NC101") == again
+    with pytest.raises(ValueError, match="registered twice"):
+        rule("NC101", "a-different-rule", Severity.INFO, "m", what="w", why="y", example="e", instead="i")
+    with pytest.raises(ValueError, match="registered twice"):
+        rule("NC998", existing.slug, Severity.INFO, "m", what="w", why="y", example="e", instead="i")

@@ -78,9 +78,12 @@ def rule(
     """Define and register a rule; a code or slug registered twice is a programming error."""
     if not (len(code) == 5 and code.startswith("NC") and code[2:].isdigit()):
         raise ValueError(f"bad rule code {code!r}")
-    if code in _REGISTRY:
+    # A module imported again (pytester, importlib.reload) re-registers the same rule: allowed.
+    # Two different rules with one code or one slug are a programming error.
+    existing = _REGISTRY.get(code)
+    if existing is not None and existing.slug != slug:
         raise ValueError(f"rule {code} registered twice")
-    if any(existing.slug == slug for existing in _REGISTRY.values()):
+    if any(other.slug == slug and other.code != code for other in _REGISTRY.values()):
         raise ValueError(f"rule slug {slug!r} registered twice")
     new = Rule(code, slug, severity, message, what.strip(), why.strip(), example.strip(), instead.strip())
     _REGISTRY[code] = new
