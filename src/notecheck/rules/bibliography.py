@@ -260,3 +260,17 @@ CSL_FIELD_TYPE = rule(
     example='{"id": "graham1967", "issued": 1967}',
     instead='{"id": "graham1967", "issued": {"date-parts": [[1967]]}}',
 )
+
+UNUSED_ENTRY = rule(
+    "NC250",
+    "unused-entry",
+    Severity.WARNING,
+    "entry {key!r} is not cited in any note",
+    what="Reports a bibliography entry that no citation of the checked notes resolves to (full, "
+    "short, ibid., declared abbreviation or archival file), once every document is resolved. An "
+    "entry named in the `crossref` or `xref` field of a cited entry counts as cited.",
+    why="Either the entry is superfluous, or a citation of it was not recognised (a damaged "
+    "short form, a missing full citation): both are worth an editor's look.",
+    example="`@book{keep1976, ...}` when no note cites Keep's *The Russian Revolution*.",
+    instead="Remove the entry, or cite the work (and check the citations reported as broken).",
+)
