@@ -32,7 +32,7 @@ name_words = st.builds(
     lambda head, tail: head + tail,
     st.sampled_from("ABCDEFGKLMNOPRSTVZŽČ"),
     st.text("abcdefghijklmnoprstuvzž'", min_size=0, max_size=8),
-)
+).filter(lambda word: "''" not in word)  # TeX's closing quote, decoded as such
 names = st.builds(
     lambda first, last: Name(first=" ".join(first), last=" ".join(last)),
     st.lists(name_words, min_size=1, max_size=2),
@@ -219,7 +219,11 @@ def test_any_json_loads_without_raising(document: object) -> None:
 
 any_case_names = st.builds(
     lambda first, last: Name(first=" ".join(first), last=" ".join(last)),
-    st.lists(name_words | st.text("abcdežč'", min_size=1, max_size=6), min_size=1, max_size=2),
+    st.lists(
+        name_words | st.text("abcdežč'", min_size=1, max_size=6).filter(lambda w: "''" not in w),
+        min_size=1,
+        max_size=2,
+    ),
     st.lists(name_words | st.sampled_from(["von", "de", "la"]), min_size=1, max_size=2),
 )
 
