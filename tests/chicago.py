@@ -338,3 +338,277 @@ def chicago_range(start: int, end: int) -> str:
     if start % 100 >= 10:
         keep = max(2, keep)
     return f"{first}-{last[-keep:]}"
+
+
+# --- note sequences with their bibliography -------------------------------------------------------
+
+
+@dataclass
+class Listed:
+    """A work of a generated sequence: its bibliography key, and whether the bibliography has it."""
+
+    work: Work
+    key: str
+    listed: bool = True
+    short_names: str = ""  # how short forms name the authors ("Smith", or "A. Smith" when needed)
+
+
+@dataclass
+class Resolved:
+    """What the resolver must make of one generated citation."""
+
+    key: str | None
+    status: str  # resolved | ambiguous | broken
+    antecedent: str | None = None  # citation id, for an ibid
+    candidates: frozenset[str] = frozenset()
+
+
+@dataclass
+class GeneratedSequence:
+    """Numbered notes, the bibliography they cite, and the resolution of every citation."""
+
+    notes: list[GeneratedNote]
+    resolutions: list[list[Resolved]]
+    works: list[Listed]
+
+    @property
+    def text(self) -> str:
+        """The notes as a text edition (``Notes`` heading, ``1. ...`` per note)."""
+        return "Notes\n" + "".join(f"{n}. {note.text}\n" for n, note in enumerate(self.notes, start=1))
+
+    @property
+    def bibtex(self) -> str:
+        return "\n".join(bibtex_entry(item) for item in self.works if item.listed)
+
+    def expected(self) -> dict[str, Resolved]:
+        """Every citation id (``n3c2``) with its expected resolution."""
+        return {
+            f"n{n}c{k}": resolved
+            for n, note in enumerate(self.resolutions, start=1)
+            for k, resolved in enumerate(note, start=1)
+        }
+
+
+class ChicagoSequence(ChicagoWriter):
+    """Writes a sequence of notes over a designed pool of works, with the matching bibliography.
+
+    The pool always holds two works by one author, two authors sharing a surname whose works
+    share a short title (short forms then carry initials, Chicago 14.32), and one work missing
+    from the bibliography. Notes cite one to three works (full at first, short after), ibid. with
+    and without locators — after a note with one source (resolved), after a note with several
+    (ambiguous: the work cited last, all of them as candidates), after a note with no citation
+    (broken) — and ibid. inside a note after a citation.
+    """
+
+    def __init__(self, seed: int = 0, *, typographic: bool = False) -> None:
+        super().__init__(seed, typographic=typographic)
+        self.pool = self._pool()
+        self.previous: list[tuple[str, int]] = []  # (citation id, pool index) of the previous note
+        self.number = 0
+
+    # -- the pool ----------------------------------------------------------------------------
+    def _pool(self) -> list[Listed]:
+        r = self.random
+        surnames = r.sample(LAST, 8)
+        heads = r.sample(TITLE_HEADS, 8)
+        kinds = ["book", "book", "book", "book", "edited", "article", "chapter", "thesis", "translated"]
+        works: list[Work] = []
+        for index in range(8):
+            work = self._work(index)
+            kind = kinds[index] if index < 4 else r.choice(kinds[4:])
+            work.kind, work.quoted = "book", False
+            work.container = work.volume = work.issue = work.institution = work.date = ""
+            work.editors = work.translators = ()
+            work.authors = (f"{r.choice(FIRST)}{r.choice(INITIALS)} {surnames[index]}",)
+            work.title = self.typo(heads[index] + r.choice(SUBTITLES))
+            work.short_title = self.typo(heads[index])
+            self._shape(work, kind)
+            works.append(work)
+        # Two works by one author.
+        works[1].authors = works[0].authors
+        # Two authors sharing a surname, each with a work of the same short title.
+        first_a, first_b = r.sample(FIRST, 2)
+        while first_a[0] == first_b[0]:  # their initials must tell them apart
+            first_b = r.choice(FIRST)
+        surname = surnames[2]
+        works[2].authors = (f"{first_a} {surname}",)
+        works[3].authors = (f"{first_b} {surname}",)
+        works[3].short_title = works[2].short_title
+        works[3].title = works[2].short_title + self.typo(r.choice((": A Social History", ", 1900-1914")))
+        if works[3].title == works[2].title:
+            works[2].title = works[2].short_title
+            works[3].title = works[3].short_title + self.typo(": A Social History")
+        listed: list[Listed] = []
+        keys: set[str] = set()
+        for index, work in enumerate(works):
+            names = work.authors or work.editors
+            base = names[0].split()[-1].lower().replace("'", "") + work.year
+            key = base
+            while key in keys:
+                key += "a"
+            keys.add(key)
+            short = " and ".join(n.split()[-1] for n in names[:2])
+            if index in (2, 3):
+                short = f"{names[0].split()[0][0]}. {names[0].split()[-1]}"
+            listed.append(Listed(work, key, listed=index != 7, short_names=short))
+        return listed
+
+    def _shape(self, work: Work, kind: str) -> None:
+        r = self.random
+        work.kind = kind
+        if kind == "edited":
+            work.editors, work.authors = work.authors, ()
+        elif kind == "translated":
+            work.translators = (self._name(),)
+        elif kind == "article":
+            work.container = r.choice(JOURNALS)
+            work.volume, work.issue = str(r.randint(1, 80)), str(r.randint(1, 4))
+            work.quoted = True
+        elif kind == "chapter":
+            work.container = self.typo(r.choice(("Essays in Social History", "Russia in the Age of Wars")))
+            work.editors = (self._name(),)
+            work.quoted = True
+        elif kind == "thesis":
+            work.institution = r.choice(("University of Chicago", "University of California, Berkeley"))
+            work.quoted = True
+
+    # -- notes -------------------------------------------------------------------------------
+    def short(self, work: Work) -> tuple[str, str, tuple[tuple[int, int], ...]]:
+        item = next(i for i in self.pool if i.work is work)
+        loc, ranges, kind = self.locator()
+        title = self._title(work, work.short_title)
+        separator = " " if work.quoted else ", "
+        return f"{item.short_names}, {title}{separator}{loc}", kind, ranges
+
+    def sequence(self, count: int) -> GeneratedSequence:
+        notes: list[GeneratedNote] = []
+        resolutions: list[list[Resolved]] = []
+        expected: dict[str, Resolved] = {}
+        for _ in range(count):
+            self.number += 1
+            note, resolved = self._next(expected)
+            for k, item in enumerate(resolved, start=1):
+                expected[f"n{self.number}c{k}"] = item
+            notes.append(note)
+            resolutions.append(resolved)
+        return GeneratedSequence(notes, resolutions, self.pool)
+
+    def _next(self, expected: dict[str, Resolved]) -> tuple[GeneratedNote, list[Resolved]]:
+        r = self.random
+        roll = r.random()
+        if roll < 0.06:
+            self.previous = []
+            return GeneratedNote(r.choice(COMMENTARY)), []
+        if self.number > 1 and roll < 0.3:
+            return self._ibid_note(expected)
+        return self._citing_note(expected)
+
+    def _ibid_text(self, capital: bool) -> tuple[str, tuple[tuple[int, int], ...], str | None]:
+        word = "Ibid." if capital else "ibid."
+        if self.random.random() < 0.4:
+            return word, (), None
+        loc, ranges, kind = self.locator()
+        return f"{word}, {loc}", ranges, kind
+
+    def _ibid_note(self, expected: dict[str, Resolved]) -> tuple[GeneratedNote, list[Resolved]]:
+        text, ranges, kind = self._ibid_text(capital=True)
+        end = "" if text.endswith(".") else "."
+        note = GeneratedNote(text + end, [Expected("ibid", 0, len(text), ranges=ranges, locator_kind=kind)])
+        this = f"n{self.number}c1"
+        if not self.previous:
+            resolved = Resolved(None, "broken")
+        else:
+            last_id, _ = self.previous[-1]
+            works = {index for _, index in self.previous}
+            before = expected[last_id]
+            if len(works) == 1:
+                resolved = Resolved(before.key, before.status, last_id, before.candidates)
+            else:
+                candidates = frozenset(expected[c].key for c, _ in self.previous if expected[c].key)
+                status = "ambiguous" if before.key is not None else before.status
+                resolved = Resolved(before.key, status, last_id, candidates)
+        self.previous = [(this, self.previous[-1][1])] if self.previous else []
+        return note, [resolved]
+
+    def _citing_note(self, expected: dict[str, Resolved]) -> tuple[GeneratedNote, list[Resolved]]:
+        r = self.random
+        note = GeneratedNote("")
+        resolved: list[Resolved] = []
+        cited: list[tuple[str, int]] = []
+        position = 0
+        chosen = r.sample(range(len(self.pool)), r.choice((1, 1, 2, 2, 3)))
+        for number, index in enumerate(chosen):
+            item = self.pool[index]
+            if number:
+                separator = r.choice(("; ", "; and "))
+                note.text += separator
+                position += len(separator)
+            if index in self.cited:
+                text, kind, ranges = self.short(item.work)
+                form = "short"
+                status = "resolved" if item.listed else "broken"
+            else:
+                text, kind, ranges = self.full(item.work, with_locator=True)
+                form = "full"
+                status = "resolved" if item.listed else "broken"
+                self.cited.add(index)
+            note.citations.append(
+                Expected(
+                    form, position, position + len(text), item.work, ranges=ranges, locator_kind=kind or None
+                )
+            )
+            note.text += text
+            position += len(text)
+            key = item.key if item.listed else None
+            resolved.append(Resolved(key, status, None, frozenset({key}) if key else frozenset()))
+            cited.append((f"n{self.number}c{len(resolved)}", index))
+            if r.random() < 0.2 and item.work.kind != "newspaper":  # ibid. after it, in the same note
+                ibid, ranges, kind = self._ibid_text(capital=False)
+                note.text += "; "
+                position += 2
+                note.citations.append(
+                    Expected("ibid", position, position + len(ibid), ranges=ranges, locator_kind=kind)
+                )
+                note.text += ibid
+                position += len(ibid)
+                resolved.append(Resolved(key, status, cited[-1][0], frozenset({key}) if key else frozenset()))
+                cited.append((f"n{self.number}c{len(resolved)}", index))
+        note.text += "" if note.text.endswith(".") else "."
+        self.previous = cited
+        return note, resolved
+
+
+def bibtex_entry(item: Listed) -> str:
+    """The BibTeX entry of a generated work."""
+    work = item.work
+
+    def names(people: tuple[str, ...]) -> str:
+        return " and ".join(f"{p.split()[-1]}, {' '.join(p.split()[:-1])}" for p in people)
+
+    entry_type = {
+        "book": "book",
+        "translated": "book",
+        "edited": "collection",
+        "article": "article",
+        "chapter": "incollection",
+        "thesis": "thesis",
+    }[work.kind]
+    fields = []
+    if work.authors:
+        fields.append(("author", names(work.authors)))
+    if work.editors:
+        fields.append(("editor", names(work.editors)))
+    if work.translators:
+        fields.append(("translator", names(work.translators)))
+    fields.append(("title", work.title))
+    if work.kind == "article":
+        fields += [("journaltitle", work.container), ("volume", work.volume), ("number", work.issue)]
+    elif work.kind == "chapter":
+        fields.append(("booktitle", work.container))
+    elif work.kind == "thesis":
+        fields += [("type", "phdthesis"), ("institution", work.institution)]
+    if work.kind not in ("article", "thesis"):
+        fields += [("location", work.place), ("publisher", work.publisher)]
+    fields.append(("year", work.year))
+    body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields)
+    return f"@{entry_type}{{{item.key},\n{body}}}\n"

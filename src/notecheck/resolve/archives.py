@@ -162,8 +162,10 @@ def match_collection(text: str, entries: list[Entry]) -> CollectionMatch:
     identifiers a reference contains.
 
     Every ``series``/``file`` identifier of the entry must be in the reference (spacing and case
-    aside), at least half of the distinctive words of its ``archive`` and ``collection``, and
-    some evidence beyond the repository's name. The best score wins; a tie is ambiguous.
+    aside), and either half the distinctive words of its ``collection`` or, with an identifier,
+    half those of its ``archive``. The score counts the words and (twice) the identifiers found:
+    an entry for the file beats the entry for its series. The best score wins; a tie is
+    ambiguous. The item is what follows the last part matched.
 
     Example: ``MS. Department of State, Continental Congress Papers, No. 59, I, 281`` and
     ``@misc{ccp59, archive = {Department of State}, collection = {Continental Congress Papers},
@@ -198,21 +200,21 @@ def _collection_score(text: str, folded: str, words: set[str], entry: Entry) -> 
             return 0.0, 0
         identifiers += 1
         end = max(end, found)
-    matched, total = 0, 0
+    matched = 0
+    coverage: dict[str, float] = {}
     for name in _WORD_FIELDS:
         wanted = title_words(entry.fields.get(name, ""))
-        total += len(wanted)
         hits = [w for w in wanted if w in words]
         matched += len(hits)
+        coverage[name] = len(hits) / len(wanted) if wanted else 0.0
         for word in hits:
             where = re.search(r"(?i)\b" + r"\W*".join(re.escape(c) for c in word), text)
             if where is not None:
                 end = max(end, where.end())
-    if total and matched * 2 < total:
+    # The collection named, or an identifier under the repository named: the repository's name
+    # alone says nothing about which of its collections is meant.
+    if coverage["collection"] < 0.5 and not (identifiers and coverage["archive"] >= 0.5):
         return 0.0, 0
-    collection_words = title_words(entry.fields.get("collection", ""))
-    if not identifiers and not any(w in words for w in collection_words):
-        return 0.0, 0  # the repository's name alone says nothing about the collection
     return matched + 2.0 * identifiers, end
 
 

@@ -84,6 +84,8 @@ class Context:
     citations: dict[str, Citation] = field(default_factory=dict)
     #: Entry key -> the sequence number of its latest citation (resolved or best guess).
     last_cited: dict[str, int] = field(default_factory=dict)
+    #: Entry keys some citation resolved to for certain (best guesses excluded).
+    confirmed: set[str] = field(default_factory=set)
     #: Folded surname -> [(entry key, the person's given names)] in citation order.
     by_author: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     #: Entry key -> number of the note of its first full citation or declaration.
@@ -178,7 +180,8 @@ class Context:
         return list(found)
 
     def cited_before(self, keys: list[str]) -> list[str]:
-        return [k for k in keys if k in self.last_cited]
+        """Those of ``keys`` an earlier citation resolved to for certain (not as a guess)."""
+        return [k for k in keys if k in self.confirmed]
 
     def latest(self, keys: list[str]) -> str | None:
         """Of ``keys``, the one cited most recently (or None if none was cited)."""
@@ -225,6 +228,8 @@ class Context:
         if key is None or resolution.status not in (Status.RESOLVED, Status.AMBIGUOUS):
             return
         self.last_cited[key] = self.sequence
+        if resolution.status is Status.RESOLVED:
+            self.confirmed.add(key)
         entry = self.catalogue.get(key)
         if entry is not None:
             for person in people(entry):

@@ -65,9 +65,9 @@ def lookup(title: str, names: list[CitedName], bare: bool, context: Context) -> 
     declared = context.declared.get(wanted) or context.upcoming.get(wanted)
     if declared is not None and declared.key is not None:
         return [declared.key], "declared"
-    alias = context.aliases.get(wanted)
-    if alias is not None and catalogue.get(alias) is not None:
-        return [alias], "alias"
+    alias = catalogue.get(context.aliases.get(wanted))
+    if alias is not None:
+        return [alias.key], "alias"
     by_title = catalogue.by_title(title)
     works = [k for n in names for k in catalogue.by_person(n)]
     if names:
