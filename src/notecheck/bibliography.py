@@ -1720,11 +1720,10 @@ class _CslReader:
 
 
 def _container_field(entry_type: str) -> str:
+    """The biblatex field for CSL's ``container-title``: journal, series of volumes, or book."""
     if entry_type in ("article", "periodical", "review"):
         return "journaltitle"
-    return (
-        "booktitle" if entry_type in _IN_BOOK_TYPES else "maintitle" if entry_type == "book" else "booktitle"
-    )
+    return "maintitle" if entry_type in ("book", "collection") else "booktitle"
 
 
 def _csl_name(person: Any) -> Name | None:
