@@ -361,6 +361,7 @@ class Resolved:
     status: str  # resolved | ambiguous | broken
     antecedent: str | None = None  # citation id, for an ibid
     candidates: frozenset[str] = frozenset()
+    chosen: bool = False  # an ibid. after a note citing several works: a choice, reported
 
 
 @dataclass
@@ -526,7 +527,7 @@ class ChicagoSequence(ChicagoWriter):
             else:
                 candidates = frozenset(expected[c].key for c, _ in self.previous if expected[c].key)
                 status = "ambiguous" if before.key is not None else before.status
-                resolved = Resolved(before.key, status, last_id, candidates)
+                resolved = Resolved(before.key, status, last_id, candidates, chosen=True)
         self.previous = [(this, self.previous[-1][1])] if self.previous else []
         return note, [resolved]
 
