@@ -303,3 +303,18 @@ def test_any_sequence_resolves_without_raising_and_never_looks_forward(notes: li
     assert resolution.used_keys <= set(bibliography.entries)
     for diagnostic in resolution.diagnostics:
         assert diagnostic.code.startswith("NC4") and diagnostic.span.path == "p.txt"
+
+
+def test_a_damaged_surname_still_names_the_author_and_another_authors_title_is_no_fix() -> None:
+    text = (
+        "1. Allan K. Wildman, The Making of a Workers' Revolution (Chicago, 1967), 110.\n"
+        "2. Wildmam, The Making, 4; Jones, The Making, 5.\n"
+    )
+    parsed, resolution = check(text)
+    assert resolution.of(cited(parsed, "Wildmam")).key == "wildman1967"
+    (diagnostic,) = resolution.diagnostics
+    assert diagnostic.fix is None
+    assert diagnostic.message.endswith(
+        "'Jones, The Making, 5' matches no bibliography entry; "
+        "the title is that of wildman1967, by someone else"
+    )

@@ -25,10 +25,18 @@ from notecheck.models import Citation, Diagnostic, Edition, Form, Resolution, St
 from notecheck.resolve.archives import resolve_archival
 from notecheck.resolve.context import Context, Declared, Outcome
 from notecheck.resolve.crossref import resolve_crossref
-from notecheck.resolve.declarations import Pending
-from notecheck.resolve.full import resolve_full
+from notecheck.resolve.declarations import (
+    Pending,
+    declarations_in_order,
+    declared_work,
+    edition_declarations,
+)
+from notecheck.resolve.full import full_key, resolve_full
 from notecheck.resolve.ibid import resolve_ibid
+from notecheck.resolve.match import catalogue_of, squash
 from notecheck.resolve.short import resolve_short
+from notecheck.rules.bibliography import UNUSED_ENTRY
+from notecheck.rules.resolution import SHORT_BEFORE_FULL, UNRESOLVED_DECLARATION
 
 if TYPE_CHECKING:
     from notecheck.bibliography import Bibliography
@@ -81,8 +89,6 @@ def resolve(
         A resolution for every citation (id -> key, status, candidates, suggestions,
         antecedent), the NC4xx diagnostics, the keys used and the BibTeX entries to suggest.
     """
-    from notecheck.resolve.declarations import edition_declarations
-    from notecheck.resolve.match import catalogue_of, squash
     from notecheck.split import parse_edition
 
     if parsed is None:
@@ -98,8 +104,6 @@ class _Walk:
     """The pass over the notes: resolve, record, declare, and finally the late reports."""
 
     def __init__(self, context: Context, resolvers: Resolvers) -> None:
-        from notecheck.resolve.declarations import declarations_in_order
-
         self.context = context
         self.resolvers = resolvers
         self.result = Resolution()
@@ -143,8 +147,6 @@ class _Walk:
     def _announce(self) -> None:
         """Know every declaration before the walk, so a short form used before its declaration
         still finds its work (and is reported as early)."""
-        from notecheck.resolve.match import squash
-
         context = self.context
         for note in context.edition.notes:
             for _, abbreviation, citation_id, described in self.declarations.get(note.index, ()):
@@ -155,9 +157,6 @@ class _Walk:
     def _declared_key(
         self, abbreviation: str, citation_id: str | None, described: str | None, note_index: int
     ) -> str | None:
-        from notecheck.resolve.declarations import declared_work
-        from notecheck.resolve.full import full_key
-
         context = self.context
         if citation_id is None:
             return declared_work(abbreviation, described, context.catalogue)
@@ -173,19 +172,18 @@ class _Walk:
     ) -> list[Pending]:
         """Put in force the free-standing declarations before offset ``before``, or those of
         ``citation``, or (neither given) all; return those still pending."""
-        from notecheck.resolve.match import squash
-
         context = self.context
         note = context.note
         assert note is not None
         kept = []
         for item in pending:
             start, abbreviation, citation_id, _ = item
-            due = (
-                (citation_id is None and start < before)
-                if before is not None
-                else (citation_id == citation if citation is not None else True)
-            )
+            if before is not None:
+                due = citation_id is None and start < before
+            elif citation is not None:
+                due = citation_id == citation
+            else:
+                due = True
             if not due:
                 kept.append(item)
                 continue
@@ -206,8 +204,6 @@ class _Walk:
         return kept
 
     def _unresolved_declaration(self, start: int, abbreviation: str) -> None:
-        from notecheck.rules.resolution import UNRESOLVED_DECLARATION
-
         context = self.context
         note = context.note
         assert note is not None
@@ -221,8 +217,6 @@ class _Walk:
     # --- late reports --------------------------------------------------------------------------------
     def _report_early(self) -> None:
         """NC407 for short forms whose work is cited in full (or declared) only later."""
-        from notecheck.rules.resolution import SHORT_BEFORE_FULL
-
         context = self.context
         for citation, key in self.early:
             if key not in context.introduced:
@@ -258,8 +252,6 @@ def unused_entries(bibliography: Bibliography, used: set[str]) -> tuple[list[str
     An entry named by the ``crossref`` or ``xref`` field of a used entry counts as used (a
     chapter's collection).
     """
-    from notecheck.rules.bibliography import UNUSED_ENTRY
-
     folded = {key.casefold() for key in used}
     for key in list(used):
         entry = bibliography.get(key)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from notecheck.bibliography import fold
 from notecheck.models import Citation, CitationResolution, Diagnostic, Status
+from notecheck.resolve.archives import resolve_collection
 from notecheck.resolve.bibtex import suggest_entry
 from notecheck.resolve.context import Context, Outcome
 from notecheck.resolve.match import (
@@ -105,7 +106,8 @@ def match_full(citation: Citation, context: Context) -> tuple[list[Evidence], li
     for name in names:
         pool.update(dict.fromkeys(catalogue.by_person(name)))
     evidence = [_evidence(key, citation, context, names, titles) for key in pool]
-    accepted = _accept(evidence)
+    long_title = any(len(squash(t)) >= DISTINCT_TITLE for t in titles)
+    accepted = _accept(evidence, long_title)
     if not accepted and titles:  # fuzzy only on a miss
         more: dict[str, None] = {}
         for title in titles:
@@ -113,7 +115,7 @@ def match_full(citation: Citation, context: Context) -> tuple[list[Evidence], li
         if catalogue.bibliography is not None:
             more.update(dict.fromkeys(e.key for e in catalogue.bibliography.by_title_words(titles[0], 2)[:8]))
         evidence += [_evidence(key, citation, context, names, titles) for key in more if key not in pool]
-        accepted = _accept(evidence)
+        accepted = _accept(evidence, long_title)
     return accepted, evidence
 
 
@@ -130,7 +132,11 @@ def _evidence(
     return Evidence(key, catalogue.title_score(key, titles), name_match, year_match)
 
 
-def _accept(evidence: list[Evidence]) -> list[Evidence]:
+#: Squashed length from which a title is too specific to be another work's by chance.
+DISTINCT_TITLE = 16
+
+
+def _accept(evidence: list[Evidence], long_title: bool) -> list[Evidence]:
     """Entries whose title matches and whose people do not contradict the citation; failing
     those, entries whose people and year agree with a damaged title."""
     strong = [e for e in evidence if e.title >= SAME_TITLE and e.names is not False]
@@ -139,8 +145,9 @@ def _accept(evidence: list[Evidence]) -> list[Evidence]:
     weak = [e for e in evidence if e.title >= DIFFERENT_TITLE and e.names is True and e.year is True]
     if weak:
         return weak
-    # The title and year are the entry's but the printed author is not: one entry only.
-    named = [e for e in evidence if e.title >= SAME_TITLE and e.year is True]
+    # The title and year are the entry's but the printed author is not: one entry only, and a
+    # title long enough not to be shared by chance ("Memoirs", 1990).
+    named = [e for e in evidence if e.title >= SAME_TITLE and e.year is True and long_title]
     return named if len(named) == 1 else []
 
 
@@ -199,8 +206,6 @@ def _same_place(cited: str, listed: str) -> bool:
 
 def _missing(citation: Citation, context: Context, evidence: list[Evidence]) -> Outcome:
     """A full citation of a work the bibliography lacks: NC402 with a BibTeX entry."""
-    from notecheck.resolve.archives import resolve_collection
-
     collection = resolve_collection(citation, context)
     if collection is not None:
         return collection

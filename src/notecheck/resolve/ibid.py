@@ -16,6 +16,7 @@ the repository, from the nearest earlier archival reference.
 from __future__ import annotations
 
 from notecheck.models import Citation, CitationResolution, Note, Status
+from notecheck.resolve.archives import resolve_archive_ibid
 from notecheck.resolve.context import Context, Outcome
 from notecheck.rules.resolution import AMBIGUOUS_IBID, IBID_WITHOUT_ANTECEDENT
 
@@ -25,8 +26,6 @@ _PRINTED_KINDS = ("page", "chapter", "note", "passim")
 def resolve_ibid(citation: Citation, context: Context) -> Outcome:
     """Resolve an ibid. (see the module docstring)."""
     if citation.fields.archival is not None:
-        from notecheck.resolve.archives import resolve_archive_ibid
-
         return resolve_archive_ibid(citation, context)
     note = context.note_of(citation)
     same_note = context.sources(note, before=citation)

@@ -21,7 +21,7 @@ import re
 from notecheck.bibliography import fold
 from notecheck.models import Citation, CitationResolution, Diagnostic, Fix, Status
 from notecheck.resolve.context import Context, Outcome
-from notecheck.resolve.match import CLOSE, SUGGEST, CitedName, similarity, squash
+from notecheck.resolve.match import CLOSE, SUGGEST, CitedName, people, person_matches, similarity, squash
 from notecheck.rules.resolution import (
     AMBIGUOUS_REFERENCE,
     INCONSISTENT_SHORT_FORM,
@@ -71,7 +71,7 @@ def lookup(title: str, names: list[CitedName], bare: bool, context: Context) -> 
     by_title = catalogue.by_title(title)
     works = [k for n in names for k in catalogue.by_person(n)]
     if names:
-        named = [k for k in by_title if k in works]
+        named = [k for k in by_title if k in works or _named_in(k, names, context)]
         if named:
             return named, "title"
         prefixed = catalogue.by_title_prefix(title, list(dict.fromkeys(works)))
@@ -86,8 +86,14 @@ def lookup(title: str, names: list[CitedName], bare: bool, context: Context) -> 
     if found:
         return found, "title"
     # A bare prefix of a title is trusted only among the works already cited.
-    prefixed = catalogue.by_title_prefix(title, list(context.last_cited))
+    prefixed = catalogue.by_title_prefix(title, sorted(context.confirmed))
     return (prefixed, "prefix") if len(prefixed) == 1 else ([], "title")
+
+
+def _named_in(key: str, names: list[CitedName], context: Context) -> bool:
+    """Whether a printed name (maybe OCR-damaged: ``Smimov``) is one of the entry's people."""
+    entry = context.catalogue.get(key)
+    return entry is not None and any(person_matches(n, p) for n in names for p in people(entry))
 
 
 def choose(citation: Citation, context: Context, found: list[str], route: str, title: str) -> Outcome:
@@ -147,16 +153,20 @@ def broken(citation: Citation, context: Context, title: str, names: list[CitedNa
     close = list(dict.fromkeys(key for key, score, _ in scored if score >= CLOSE))
     fix = None
     hint = ""
+    shown = title or citation.text
     if keys:
         best = keys[0]
         form = context.declared_forms.get(best) or context.catalogue.preferred_form(best) or best
         hint = (
             f"; did you mean {form!r} ({best})?" if len(keys) == 1 else f"; did you mean {', '.join(keys)}?"
         )
-        if len(close) == 1 and len(squash(title)) >= 5:
+        if squash(form) == squash(title):  # the title is right: the name printed with it is not
+            hint = f"; the title is that of {', '.join(keys)}, by someone else"
+            shown = " ".join(citation.text.split())
+        elif len(close) == 1 and len(squash(title)) >= 5:
             fix = _title_fix(citation, context, title, form)
     diagnostic = UNKNOWN_REFERENCE.at(
-        citation.span, note=note, fix=fix, form="short form", text=title or citation.text, hint=hint
+        citation.span, note=note, fix=fix, form="short form", text=shown, hint=hint
     )
     return Outcome(CitationResolution(None, Status.BROKEN, (), keys), (diagnostic,))
 
