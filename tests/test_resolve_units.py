@@ -318,3 +318,17 @@ def test_a_damaged_surname_still_names_the_author_and_another_authors_title_is_n
         "'Jones, The Making, 5' matches no bibliography entry; "
         "the title is that of wildman1967, by someone else"
     )
+
+
+def test_transliteration_variants_of_names_and_titles() -> None:
+    bib = BIB + (
+        "@book{trotskii1932, author = {Trotskii, Lev}, title = {Istoriia russkoi revoliutsii}, "
+        "location = {Berlin}, year = {1932}}\n"
+    )
+    text = (
+        "1. Leon Trotsky, Istoriya russkoi revolyutsii (Berlin, 1932), 4.\n"
+        "2. Trotsky, op. cit., 5; Trotskij, Istoriia russkoi revoliutsii, 6.\n"
+    )
+    parsed, resolution = check(text, bib)
+    assert [resolution.of(c).key for c in parsed.all_citations()] == ["trotskii1932"] * 3
+    assert resolution.diagnostics == []

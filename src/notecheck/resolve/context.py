@@ -12,7 +12,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from notecheck.bibliography import surname_key
 from notecheck.models import (
     Citation,
     CitationResolution,
@@ -22,7 +21,7 @@ from notecheck.models import (
     Note,
     Status,
 )
-from notecheck.resolve.match import Catalogue, CitedName, people, person_matches, squash
+from notecheck.resolve.match import Catalogue, CitedName, people, person_matches, squash, translit_normal
 
 if TYPE_CHECKING:
     from notecheck.split import ParsedEdition
@@ -86,7 +85,8 @@ class Context:
     last_cited: dict[str, int] = field(default_factory=dict)
     #: Entry keys some citation resolved to for certain (best guesses excluded).
     confirmed: set[str] = field(default_factory=set)
-    #: Folded surname -> [(entry key, the person's given names)] in citation order.
+    #: Surname (folded, transliteration variants made one) -> [(entry key, the person's given
+    #: names)] in citation order.
     by_author: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     #: Entry key -> number of the note of its first full citation or declaration.
     introduced: dict[str, int | None] = field(default_factory=dict)
@@ -170,7 +170,7 @@ class Context:
         """Entry keys cited so far by this author (given names told apart), latest last."""
         found: dict[str, None] = {}
         for surname in name.surnames:
-            for key, first in self.by_author.get(surname, ()):
+            for key, first in self.by_author.get(translit_normal(surname), ()):
                 entry = self.catalogue.get(key)
                 if entry is None:
                     continue
@@ -233,7 +233,7 @@ class Context:
         entry = self.catalogue.get(key)
         if entry is not None:
             for person in people(entry):
-                authors = self.by_author.setdefault(surname_key(person.last), [])
+                authors = self.by_author.setdefault(translit_normal(person.last), [])
                 authors.append((key, person.first))
         if citation.form is Form.FULL and resolution.status is Status.RESOLVED:
             note = self.note_of(citation)

@@ -62,15 +62,30 @@ def ocr_normal(squashed: str) -> str:
     return squashed.translate(_OCR_TABLE)
 
 
+def translit_normal(text: str) -> str:
+    """A text squashed with the usual variants of Russian transliteration made one: ``ya``/``ja``
+    -> ``ia`` (and ``yu``, ``ye``, ``yo``), and a word-final ``-ii``/``-iy``/``-ij``/``-y`` -> ``-i``,
+    so *Trotsky*, *Trotskii* and *Trotskij*, *Yakovlev* and *Iakovlev* compare equal."""
+    words = [_FINAL_I.sub("i", _Y_VOWEL.sub(r"i\1", word)) for word in fold(text).split()]
+    if len(words) > 1 and words[0] in _ARTICLES:
+        words = words[1:]
+    return "".join(words)
+
+
+_Y_VOWEL = re.compile(r"[yj]([aeou])")
+_FINAL_I = re.compile(r"(?:ii|iy|ij|yi|y)$")
+
+
 def similarity(a: str, b: str) -> float:
-    """How alike two titles are, 0-100: 100 when their squashed forms are equal, otherwise the
-    best rapidfuzz ratio of the squashed forms, plain or OCR-normalised."""
+    """How alike two titles are, 0-100: 100 when their squashed forms are equal (transliteration
+    variants aside), otherwise the best rapidfuzz ratio of the squashed forms, plain or
+    OCR-normalised."""
     from rapidfuzz import fuzz
 
     sa, sb = squash(a), squash(b)
     if not sa or not sb:
         return 0.0
-    if sa == sb:
+    if sa == sb or translit_normal(a) == translit_normal(b):
         return 100.0
     return max(fuzz.ratio(sa, sb), fuzz.ratio(ocr_normal(sa), ocr_normal(sb)))
 
@@ -138,6 +153,9 @@ def person_matches(cited: CitedName, person: Name) -> bool:
     if person.von:
         keys.add(surname_key(f"{person.von} {person.last}"))
     same = any(s in keys for s in cited.surnames)
+    if not same:  # Trotsky and Trotskii, Yakovlev and Iakovlev
+        variants = {translit_normal(k) for k in keys}
+        same = any(translit_normal(s) in variants for s in cited.surnames)
     if not same:
         same = any(
             len(s) >= 5 and fuzz.ratio(ocr_normal(s), ocr_normal(k)) >= SAME_TITLE
@@ -173,6 +191,7 @@ class Catalogue:
     size: int = 0
     _pool: list[tuple[int, str, str, str]] = field(default_factory=list)  # (len, ocr, key, shown)
     _lengths: list[int] = field(default_factory=list)
+    _people: dict[str, list[str]] = field(default_factory=dict)  # transliteration-normal surname
     _files: list[Entry] | None = None
     _collections: list[Entry] | None = None
 
@@ -192,6 +211,10 @@ class Catalogue:
                         keys.append(entry.key)
                 normal = ocr_normal(squash(text))
                 catalogue._pool.append((len(normal), normal, entry.key, text))
+            for person in people(entry):
+                keys = catalogue._people.setdefault(translit_normal(person.last), [])
+                if entry.key not in keys:
+                    keys.append(entry.key)
         catalogue._pool.sort()
         catalogue._lengths = [item[0] for item in catalogue._pool]
         return catalogue
@@ -251,12 +274,16 @@ class Catalogue:
         return found
 
     def by_person(self, name: CitedName) -> list[str]:
-        """Keys of entries naming this person (author, editor or translator), in file order."""
+        """Keys of entries naming this person (author, editor or translator), in file order; a
+        surname in another transliteration (``Yakovlev`` for ``Iakovlev``) is looked up too."""
         if self.bibliography is None:
             return []
         found: dict[str, None] = {}
         for surname in name.surnames:
-            for entry in self.bibliography.by_surname(surname):
+            entries = self.bibliography.by_surname(surname) or [
+                self.entries[k] for k in self._people.get(translit_normal(surname), ())
+            ]
+            for entry in entries:
                 if any(person_matches(name, p) for p in people(entry)):
                     found[entry.key] = None
             if found:
