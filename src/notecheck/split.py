@@ -152,10 +152,19 @@ class _Clause:
     soft: bool  # begins after a sentence end (not after ';', a parenthesis or the note start)
 
 
+#: A locator found in a note: the locator, its backward ranges ``(start, end, first, last)`` and
+#: the offset where it ends.
+_Located = tuple[Locator, tuple[tuple[int, int, int, int], ...], int]
+
 _WS = re.compile(r"\s+")
 _SEMICOLON = re.compile(";")
 # A citation is never longer than this: look-backs stop here, so long prose stays linear.
 _MAX_CITATION = 1200
+# A locator is never longer than this (the edition's longest is 32 characters): a locator parse
+# reads at most this far, so a clause of locator-like text costs time linear in its length.
+_MAX_LOCATOR = 400
+# A parse that ends this close to that cap might run on past it, so it is not read as a locator.
+_LOCATOR_MARGIN = 40
 # Parentheses read as texts of their own: at most this long and this deep.
 _MAX_PAREN = 2000
 _MAX_DEPTH = 4
@@ -416,6 +425,7 @@ class _NoteSplitter:
         self.archival: list[ArchivalMatch] = []
         self.free_declarations: list[Declaration] = []
         self.splits: dict[tuple[int, int], tuple[int, int] | None] = {}
+        self.locators: dict[tuple[int, int, bool], _Located | None] = {}
 
     # -- driver --------------------------------------------------------------------------------
     def run(self) -> _Result:
@@ -592,19 +602,21 @@ class _NoteSplitter:
         """
         g = _grammar()
         start = self._signal_start(match.start)
-        prefix = self.text[clause.start : start]
+        # A citation is never longer than _MAX_CITATION, so the description is looked for in that
+        # window only: reading from the clause start made a clause holding many archival
+        # references quadratic (``f. 1, op. 1, `` repeated).
+        window = max(clause.start, start - _MAX_CITATION)
+        prefix = self.text[window:start]
         stripped = prefix.rstrip()
         if not stripped.endswith((",", ',"', ",”")):
             return
-        body_end = (
-            clause.start + len(stripped) - (0 if stripped.endswith('"') or stripped.endswith("”") else 1)
-        )
+        body_end = window + len(stripped) - (0 if stripped.endswith('"') or stripped.endswith("”") else 1)
         quoted = None
-        for q in g.QUOTED_TITLE.re.finditer(self.text, clause.start, body_end + 1):
+        for q in g.QUOTED_TITLE.re.finditer(self.text, window, body_end + 1):
             quoted = q
         if quoted is not None and not self.text[quoted.end() : start].strip(" ,\n"):
             date = None
-            for d in g.DOCUMENT_DATE.re.finditer(self.text, clause.start, quoted.start()):
+            for d in g.DOCUMENT_DATE.re.finditer(self.text, window, quoted.start()):
                 date = d.group()
             fields = CitationFields(
                 title=_clean(quoted.group("title")).rstrip(" ,"),
@@ -615,6 +627,8 @@ class _NoteSplitter:
             end = quoted.start() + len(self.text[quoted.start() : quoted.end()].rstrip())
             self.candidates.append(_Candidate(quoted.start(), end, 1, Form.ARCHIVAL, fields))
             return
+        if window > clause.start:
+            return  # the description would run from the clause start: longer than a citation
         body = self.text[clause.start : body_end]
         date_match = g.DOCUMENT_DATE.re.search(body)
         if date_match is None or _has_prose(body) or not body.strip():
@@ -649,9 +663,15 @@ class _NoteSplitter:
 
     # -- detection in one clause ---------------------------------------------------------------
     def _detect(self, clause: _Clause, previous: _Clause | None) -> None:
-        for match in self.archival:
-            if clause.start <= match.start < clause.end:
-                self._document_before(match, clause)
+        # The clause's archival references by bisection (self.archival is sorted by start):
+        # scanning every reference for every clause was quadratic in notes made of many short
+        # archival clauses (``f. 1, op. 2, d. 3. f. 1, ...``).
+        if not hasattr(self, "_archival_starts"):
+            self._archival_starts = [m.start for m in self.archival]
+        first = bisect_left(self._archival_starts, clause.start)
+        last = bisect_left(self._archival_starts, clause.end)
+        for match in self.archival[first:last]:
+            self._document_before(match, clause)
         self._detect_crossrefs(clause)
         self._detect_full(clause, previous)
         self._detect_ibid(clause)
@@ -704,7 +724,10 @@ class _NoteSplitter:
             rest = quoted.end()
             lead = re.compile(r"\s*,?\s*(?:in\s+)?").match(text, rest, clause.end)
             tail_start = lead.end() if lead else rest
-            journal = g.JOURNAL_TAIL.re.match(text, tail_start, clause.end)
+            # The container after a title is read within _MAX_CITATION: matched to the clause end
+            # after every quoted title, a clause of many quotes (``''`` repeated) was quadratic.
+            tail_end = min(clause.end, tail_start + _MAX_CITATION)
+            journal = g.JOURNAL_TAIL.re.match(text, tail_start, tail_end)
             if (
                 journal
                 and not _has_prose(journal.group("container"))
@@ -712,7 +735,7 @@ class _NoteSplitter:
             ):
                 anchors.append((quoted.start(), journal.end(), "journal", journal))
                 continue
-            paper = g.NEWSPAPER_TAIL.re.match(text, tail_start, clause.end)
+            paper = g.NEWSPAPER_TAIL.re.match(text, tail_start, tail_end)
             if paper and not _has_prose(paper.group("container")) and paper.group("container")[:1].isupper():
                 anchors.append((quoted.start(), paper.end(), "newspaper", paper))
                 continue
@@ -1089,11 +1112,24 @@ class _NoteSplitter:
         return position, locator, backward, declaration
 
     # locators --------------------------------------------------------------------------------
-    def _parse_locator(
-        self, start: int, end: int, *, leaf_context: bool
-    ) -> tuple[Locator, tuple[tuple[int, int, int, int], ...], int] | None:
-        """The locator starting at ``start`` (after spaces), its backward ranges and its end."""
+    def _parse_locator(self, start: int, end: int, *, leaf_context: bool) -> _Located | None:
+        """The locator starting at ``start`` (after spaces), its backward ranges and its end.
 
+        Reads at most ``_MAX_LOCATOR`` characters, and remembers each answer: detectors ask at
+        the same places again, and a long clause of locator-like text (``no. 3, `` repeated)
+        would otherwise be parsed to its end from every comma.
+        """
+        key = (start, end, leaf_context)
+        if key in self.locators:
+            return self.locators[key]
+        limit = min(end, start + _MAX_LOCATOR)
+        found = self._parse_locator_upto(start, limit, leaf_context=leaf_context)
+        if found is not None and limit < end and found[2] > limit - _LOCATOR_MARGIN:
+            found = None  # it may run on past the cap: longer than any locator, so none
+        self.locators[key] = found
+        return found
+
+    def _parse_locator_upto(self, start: int, end: int, *, leaf_context: bool) -> _Located | None:
         piece = self.text[start:end]
         if not _LOCATOR_START.match(piece):
             return None
@@ -1159,9 +1195,12 @@ class _NoteSplitter:
                 start = signal.start()
             else:
                 prefix_end = start
-                prefix = text[clause.start : prefix_end]
+                # Look back at most _MAX_CITATION (a citation is never longer): reading from the
+                # clause start for every ibid was quadratic in a clause of many (``Ibid., `` x n).
+                window = max(clause.start, prefix_end - _MAX_CITATION)
+                prefix = text[window:prefix_end]
                 quoted = None
-                for q in g.QUOTED_TITLE.re.finditer(text, clause.start, prefix_end):
+                for q in g.QUOTED_TITLE.re.finditer(text, window, prefix_end):
                     quoted = q
                 if quoted is not None and not text[quoted.end() : prefix_end].strip(" ,\n"):
                     fields["title"] = _clean(quoted.group("title")).rstrip(" ,")
@@ -1170,7 +1209,12 @@ class _NoteSplitter:
                     if sig is not None and sig.start() >= clause.start:
                         fields["signal"] = _norm_signal(sig.group())
                         start = sig.start()
-                elif prefix.rstrip().endswith(",") and prefix.strip(" ,") and not _has_prose(prefix):
+                elif (
+                    window == clause.start
+                    and prefix.rstrip().endswith(",")
+                    and prefix.strip(" ,")
+                    and not _has_prose(prefix)
+                ):
                     fields["title"] = _clean(prefix.strip().rstrip(","))
                     extra["kind"] = "document"
                     start = clause.start
@@ -1210,8 +1254,12 @@ class _NoteSplitter:
         """A clause that is one short form (after an optional signal or commentary and ``see``)."""
         g = _grammar()
         text = self.text
-        starts = [clause.start]
-        for match in g.SIGNAL.re.finditer(text, clause.start, clause.end):
+        # A short form found here runs to the clause end and is never longer than _MAX_CITATION,
+        # so starts farther back are not tried: trying every signal of a long clause (``see
+        # above, `` x n) was quadratic.
+        floor = clause.end - _MAX_CITATION
+        starts = [clause.start] if clause.start >= floor else []
+        for match in g.SIGNAL.re.finditer(text, max(clause.start, floor), clause.end):
             if match.start() > clause.start:
                 starts.append(match.start())
         for start in starts:
@@ -1324,12 +1372,14 @@ class _NoteSplitter:
 
     def _find_locator_split(self, start: int, end: int) -> tuple[int, int] | None:
         text = self.text
+        # A locator that runs to ``end`` starts after a comma at most _MAX_LOCATOR back.
+        window = max(start, end - _MAX_LOCATOR - 1)
         floor = start
-        for word in _WORD.finditer(text, max(start, end - _MAX_CITATION), end):
+        for word in _WORD.finditer(text, window, end):
             lowered = word.group().lower()
             if lowered not in _LOCATOR_WORDS and not _LOWER_ROMAN.fullmatch(lowered):
                 floor = word.end()
-        for comma in _COMMA.finditer(text, max(floor, start, end - _MAX_CITATION), end):
+        for comma in _COMMA.finditer(text, max(floor, window), end):
             position = comma.start()
             found = self._parse_locator(position + 1, end, leaf_context=False)
             if found is None:
