@@ -205,6 +205,7 @@ def _definition(text: str, lines: list[_Line], first: int, match: re.Match[str])
 def _scan_body(text: str, start: int, end: int) -> list[_Event]:
     """References and inline notes in ``text[start:end]``, code spans and escapes skipped."""
     events: list[_Event] = []
+    pairs: dict[int, int] | None = None
     position = start
     while True:
         match = _BODY_SPECIAL.search(text, position, end)
@@ -217,7 +218,7 @@ def _scan_body(text: str, start: int, end: int) -> list[_Event]:
         elif token == "`":
             position = _skip_code_span(text, found, end)
         elif token == "[^":
-            close = text.find("]", found + 2, end)
+            close = _find(text, "]", found + 2, end)
             label = text[found + 2 : close] if close != -1 else ""
             if close != -1 and label and not any(c.isspace() for c in label):
                 events.append(_Event(found, close + 1, label))
@@ -225,7 +226,9 @@ def _scan_body(text: str, start: int, end: int) -> list[_Event]:
             else:
                 position = found + 2
         else:  # "^["
-            bracket = _matching_bracket(text, found + 1, end)
+            if pairs is None:  # computed once: scanning from every unclosed ^[ was quadratic
+                pairs = _pairs(text, start, end)
+            bracket = pairs.get(found + 1)
             if bracket is None:
                 position = found + 2
             else:
@@ -253,32 +256,21 @@ def _skip_code_span(text: str, start: int, end: int) -> int:
         return after
 
 
-def _matching_bracket(text: str, open_at: int, end: int) -> int | None:
-    """The offset of the ``]`` closing the ``[`` at ``open_at`` (nesting and escapes respected)."""
-    depth = 0
-    position = open_at
-    while position < end:
-        char = text[position]
-        if char == "\\":
-            position += 2
-            continue
-        if char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-            if depth == 0:
-                return position
-        position += 1
-    return None
-
-
 @lru_cache(maxsize=32)
 def _bracket_pairs(view: str) -> dict[int, int]:
     """Each ``[`` of a note text -> its matching ``]`` (escapes respected), in one pass."""
+    return _pairs(view, 0, len(view))
+
+
+def _pairs(view: str, start: int, end: int) -> dict[int, int]:
+    """Each ``[`` of ``view[start:end]`` -> its matching ``]`` (escapes respected), in one pass.
+
+    Counting depth from each unclosed ``^[`` to the end instead was quadratic in ``^[^[^[``.
+    """
     pairs: dict[int, int] = {}
     stack: list[int] = []
-    position = 0
-    while position < len(view):
+    position = start
+    while position < end:
         char = view[position]
         if char == "\\":
             position += 2
@@ -449,7 +441,7 @@ def _emphasis(builder: TextBuilder, at: int, end: int, depth: int) -> int:
         and not (char == "_" and at > 0 and view[at - 1].isalnum())
     )
     if opens:
-        paragraph_end = view.find("\n\n", run_end, end)
+        paragraph_end = _find(view, "\n\n", run_end, end)
         limit = end if paragraph_end == -1 else paragraph_end
         closers = _closers(view, char, size)
         index = bisect_left(closers, run_end)
@@ -479,6 +471,30 @@ def _closers(view: str, char: str, size: int) -> list[int]:
     return found
 
 
+@lru_cache(maxsize=32)
+def _positions(view: str, needle: str) -> list[int]:
+    """Every offset where ``needle`` starts in ``view`` (overlaps included), in order."""
+    found: list[int] = []
+    position = view.find(needle)
+    while position != -1:
+        found.append(position)
+        position = view.find(needle, position + 1)
+    return found
+
+
+def _find(view: str, needle: str, start: int, end: int) -> int:
+    """``view.find(needle, start, end)``, answered from :func:`_positions`.
+
+    Searching the rest of the text afresh from every unmatched opener (``*_`` or ``[a](``
+    repeated, no paragraph break) made reading a note quadratic; the positions are found once.
+    """
+    positions = _positions(view, needle)
+    index = bisect_left(positions, start)
+    if index < len(positions) and positions[index] + len(needle) <= end:
+        return positions[index]
+    return -1
+
+
 def _link(builder: TextBuilder, at: int, end: int, depth: int) -> int:
     """``[text](url)`` and ``[text][ref]`` read as ``text``; other brackets kept."""
     view = builder.view
@@ -493,7 +509,7 @@ def _link(builder: TextBuilder, at: int, end: int, depth: int) -> int:
         return at + 1
     opener = view[close + 1]
     closer = ")" if opener == "(" else "]"
-    target_end = view.find(closer, close + 2, end)
+    target_end = _find(view, closer, close + 2, end)
     if target_end == -1:
         builder.keep(at, at + 1)
         return at + 1
