@@ -332,3 +332,17 @@ def test_transliteration_variants_of_names_and_titles() -> None:
     parsed, resolution = check(text, bib)
     assert [resolution.of(c).key for c in parsed.all_citations()] == ["trotskii1932"] * 3
     assert resolution.diagnostics == []
+
+
+def test_a_chapter_of_a_volume_listed_as_a_whole_cites_the_volume() -> None:
+    bib = BIB + (
+        "@collection{coquin1986, editor = {Coquin, F.-X. and Gervais-Francelle, C.}, "
+        "title = {1905: La premi{\\`e}re r{\\'e}volution russe}, location = {Paris}, year = {1986}}\n"
+    )
+    text = (
+        '1. J. D. Morison, "Political Characteristics of the Student Movement," in 1905: La premiere '
+        "revolution russe, ed. F.-X. Coquin and C. Gervais-Francelle (Paris, 1986), 70.\n"
+    )
+    parsed, resolution = check(text, bib)
+    assert resolution.of(parsed.all_citations()[0]).key == "coquin1986"
+    assert resolution.diagnostics == []

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from notecheck.bibliography import fold, title_words
-from notecheck.models import ArchivalReference, Citation, CitationResolution, Entry, Severity, Status
+from notecheck.models import ArchivalReference, Citation, CitationResolution, Entry, Note, Severity, Status
 from notecheck.resolve.context import ArchivalContext, Context, Outcome
 from notecheck.rules.resolution import (
     AMBIGUOUS_REFERENCE,
@@ -61,7 +61,7 @@ def resolve_archive_ibid(citation: Citation, context: Context) -> Outcome:
     elif prior.note.index != note.index and context.previous_note(note) is not prior.note:
         between = context.notes_between(prior.note, note)
         silent = [n for n in between if not context.sources(n)]
-        numbers = ", ".join(str(n.number) for n in between)
+        numbers = ", ".join(_number(n) for n in between)
         what = "cites nothing" if len(silent) == len(between) else "cites no archival reference"
         plural = "notes" if len(between) > 1 else "note"
         verb = what.replace("cites", "cite") if len(between) > 1 else what
@@ -70,7 +70,7 @@ def resolve_archive_ibid(citation: Citation, context: Context) -> Outcome:
                 citation.span,
                 note=note,
                 archive=prior.archive or "unnamed",
-                number=prior.note.number,
+                number=_number(prior.note),
                 between=f"{plural} {numbers}, which {verb}",
             )
         )
@@ -78,6 +78,11 @@ def resolve_archive_ibid(citation: Citation, context: Context) -> Outcome:
     _remember(citation, context, archive)
     outcome = _match(citation, context, reference, archive, antecedent=prior.citation.id if prior else None)
     return Outcome(outcome.resolution, (*diagnostics, *outcome.diagnostics))
+
+
+def _number(note: Note) -> str:
+    """A note as messages name it: its printed number, or ``#index`` when it has none."""
+    return str(note.number) if note.number is not None else f"#{note.index}"
 
 
 def _remember(citation: Citation, context: Context, archive: str | None) -> None:

@@ -58,6 +58,10 @@ def resolve_full(citation: Citation, context: Context) -> Outcome:
     if context.catalogue.bibliography is None:
         return Outcome(CitationResolution(None, Status.UNRESOLVED))
     accepted, evidence = match_full(citation, context)
+    whole = False
+    if not accepted and citation.fields.container:
+        # A chapter of a volume the bibliography lists as a whole cites that volume.
+        accepted, whole = _volume(citation, context), True
     if not accepted:
         return _missing(citation, context, evidence)
     note = context.note_of(citation)
@@ -79,7 +83,7 @@ def resolve_full(citation: Citation, context: Context) -> Outcome:
         top = [e for e in top if e.key == chosen[0]]
     match = top[0]
     candidates = tuple(dict.fromkeys([match.key, *(e.key for e in accepted)]))
-    diagnostics = tuple(_disagreements(citation, context, match))
+    diagnostics = () if whole else tuple(_disagreements(citation, context, match))
     return Outcome(CitationResolution(match.key, Status.RESOLVED, candidates[:1]), diagnostics)
 
 
@@ -117,6 +121,19 @@ def match_full(citation: Citation, context: Context) -> tuple[list[Evidence], li
         evidence += [_evidence(key, citation, context, names, titles) for key in more if key not in pool]
         accepted = _accept(evidence, long_title)
     return accepted, evidence
+
+
+def _volume(citation: Citation, context: Context) -> list[Evidence]:
+    """The entry of the volume a chapter or contribution is in (its container and editors)."""
+    fields = citation.fields
+    container = fields.container or ""
+    if fields.extra.get("type") not in (None, "chapter", "book"):
+        return []
+    names = [CitedName.parse(n) for n in fields.editors]
+    titles = [t for t in dict.fromkeys((container, main_title(container))) if t]
+    pool = dict.fromkeys(k for t in titles for k in context.catalogue.by_title(t))
+    evidence = [_evidence(key, citation, context, names, titles) for key in pool]
+    return [e for e in evidence if e.title >= SAME_TITLE and e.names is not False and e.year is not False]
 
 
 def _evidence(
