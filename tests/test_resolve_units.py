@@ -346,3 +346,20 @@ def test_a_chapter_of_a_volume_listed_as_a_whole_cites_the_volume() -> None:
     parsed, resolution = check(text, bib)
     assert resolution.of(parsed.all_citations()[0]).key == "coquin1986"
     assert resolution.diagnostics == []
+
+
+def test_a_long_run_of_ibids_costs_one_look_up_each() -> None:
+    import time
+
+    edition = read_edition_text("Notes\n1. Wildman, The Making, 3" + "; ibid., 4" * 3000 + ".\n2. Ibid.\n")
+    parsed = parse_edition(edition)
+    bibliography = load_bibliography_text(BIB, "x.bib")
+    for bib in (bibliography, None):
+        start = time.perf_counter()
+        resolution = resolve(edition, bib, parsed=parsed)
+        assert time.perf_counter() - start < 3.0
+        found = list(resolution.citations.values())
+        assert len(found) == 3002
+        assert [r.antecedent for r in found[1:3]] == ["n1c1", "n1c2"]
+        assert found[-1].antecedent == "n1c3001"
+        assert {r.key for r in found} == ({"wildman1967"} if bib is not None else {None})

@@ -85,9 +85,9 @@ class Context:
     last_cited: dict[str, int] = field(default_factory=dict)
     #: Entry keys some citation resolved to for certain (best guesses excluded).
     confirmed: set[str] = field(default_factory=set)
-    #: Surname (folded, transliteration variants made one) -> [(entry key, the person's given
-    #: names)] in citation order.
-    by_author: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    #: Surname (folded, transliteration variants made one) -> the entry keys cited with a person
+    #: of that surname, least recently cited first.
+    by_author: dict[str, dict[str, None]] = field(default_factory=dict)
     #: Entry key -> number of the note of its first full citation or declaration.
     introduced: dict[str, int | None] = field(default_factory=dict)
     #: Entry key -> (title as compared, title as printed, note number) of its first short form.
@@ -104,6 +104,10 @@ class Context:
     suggested_keys: set[str] = field(default_factory=set)  # keys of suggested BibTeX entries
     sequence: int = 0
     note_position: dict[int, int] = field(default_factory=dict)  # note index -> position
+    #: The sources recorded so far in the note being walked (an ibid. repeats the last one).
+    note_sources: list[Citation] = field(default_factory=list)
+    _works: dict[str, str] = field(default_factory=dict)  # citation id -> work_of
+    _archival: dict[str, bool] = field(default_factory=dict)  # citation id -> is_archival
 
     # --- notes ----------------------------------------------------------------------------------
     def note_of(self, citation: Citation) -> Note:
@@ -135,16 +139,18 @@ class Context:
     def of(self, citation: Citation) -> CitationResolution | None:
         return self.resolutions.get(citation.id)
 
-    def work_of(self, citation: Citation, depth: int = 0) -> str:
+    def work_of(self, citation: Citation) -> str:
         """A name for the work a citation stands for, so two citations of one work compare equal
-        even when nothing resolved (no bibliography, a broken short form)."""
+        even when nothing resolved (no bibliography, a broken short form). Kept when the citation
+        is recorded, so a run of ibid. costs one look-up each."""
+        known = self._works.get(citation.id)
+        if known is not None:
+            return known
         resolution = self.of(citation)
         if resolution is not None and resolution.key is not None:
             return f"key:{resolution.key}"
-        if resolution is not None and resolution.antecedent and depth < 50:
-            antecedent = self.citations.get(resolution.antecedent)
-            if antecedent is not None:
-                return self.work_of(antecedent, depth + 1)
+        if resolution is not None and resolution.antecedent in self._works:
+            return self._works[resolution.antecedent]
         reference = citation.fields.archival
         if reference is not None:
             archive = self.archives.get(citation.id, reference.archive) or ""
@@ -155,14 +161,16 @@ class Context:
         return f"id:{citation.id}"
 
     def is_archival(self, citation: Citation) -> bool:
-        """Whether a citation stands for an archival file (for an ibid with leaves)."""
+        """Whether a citation stands for an archival file (for an ibid. with leaves); an ibid.
+        stands for what its antecedent stands for (kept when recorded)."""
+        known = self._archival.get(citation.id)
+        if known is not None:
+            return known
         if citation.form is Form.ARCHIVAL or citation.fields.archival is not None:
             return True
         resolution = self.of(citation)
-        if resolution is not None and resolution.antecedent:
-            antecedent = self.citations.get(resolution.antecedent)
-            if antecedent is not None and antecedent is not citation:
-                return self.is_archival(antecedent)
+        if resolution is not None and resolution.antecedent in self._archival:
+            return self._archival[resolution.antecedent]
         return resolution is not None and self.catalogue.is_archival(resolution.key)
 
     # --- authors ---------------------------------------------------------------------------------
@@ -170,11 +178,11 @@ class Context:
         """Entry keys cited so far by this author (given names told apart), latest last."""
         found: dict[str, None] = {}
         for surname in name.surnames:
-            for key, first in self.by_author.get(translit_normal(surname), ()):
+            for key in self.by_author.get(translit_normal(surname), {}):
                 entry = self.catalogue.get(key)
                 if entry is None:
                     continue
-                if any(person_matches(name, p) for p in people(entry) if p.first == first):
+                if any(person_matches(name, p) for p in people(entry)):
                     found.pop(key, None)
                     found[key] = None
         return list(found)
@@ -222,6 +230,11 @@ class Context:
         self.citations[citation.id] = citation
         if citation.form is Form.CROSSREF:
             return
+        self._works[citation.id] = self.work_of(citation)
+        self._archival[citation.id] = self.is_archival(citation)
+        if self.note_sources and self.note_sources[-1].note_index != citation.note_index:
+            self.note_sources = []
+        self.note_sources.append(citation)
         self.previous = citation
         self.sequence += 1
         key = resolution.key
@@ -233,8 +246,9 @@ class Context:
         entry = self.catalogue.get(key)
         if entry is not None:
             for person in people(entry):
-                authors = self.by_author.setdefault(translit_normal(person.last), [])
-                authors.append((key, person.first))
+                authors = self.by_author.setdefault(translit_normal(person.last), {})
+                authors.pop(key, None)  # latest last
+                authors[key] = None
         if citation.form is Form.FULL and resolution.status is Status.RESOLVED:
             note = self.note_of(citation)
             self.introduced.setdefault(key, note.number)

@@ -82,9 +82,8 @@ def resolve_full(citation: Citation, context: Context) -> Outcome:
             return Outcome(CitationResolution(guess, Status.AMBIGUOUS, keys), (diagnostic,))
         top = [e for e in top if e.key == chosen[0]]
     match = top[0]
-    candidates = tuple(dict.fromkeys([match.key, *(e.key for e in accepted)]))
     diagnostics = () if whole else tuple(_disagreements(citation, context, match))
-    return Outcome(CitationResolution(match.key, Status.RESOLVED, candidates[:1]), diagnostics)
+    return Outcome(CitationResolution(match.key, Status.RESOLVED, (match.key,)), diagnostics)
 
 
 def full_key(citation: Citation, context: Context) -> str | None:

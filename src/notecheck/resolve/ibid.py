@@ -28,8 +28,8 @@ def resolve_ibid(citation: Citation, context: Context) -> Outcome:
     if citation.fields.archival is not None:
         return resolve_archive_ibid(citation, context)
     note = context.note_of(citation)
-    same_note = context.sources(note, before=citation)
-    if same_note:
+    same_note = context.note_sources
+    if same_note and same_note[-1].note_index == note.index:
         return repeat(same_note[-1], context)
     previous = context.previous_note(note)
     if previous is None:
