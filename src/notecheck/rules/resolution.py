@@ -27,10 +27,8 @@ UNKNOWN_REFERENCE = rule(
     "the words are OCR damage of a known short form (`Bol'shevild` for `Bol'sheviki`) the closest "
     "entries are suggested; when exactly one is close, a safe fix prints the declared or short "
     "form instead.",
-    why="The reader cannot find the work cited; an editor has to restore the title or add the "
-    "entry.",
-    example="`Bol'shevild, 324.` when the bibliography has *Bol'sheviki* (`shorttitle = "
-    "{Bol'sheviki}`).",
+    why="The reader cannot find the work cited; an editor has to restore the title or add the entry.",
+    example="`Bol'shevild, 324.` when the bibliography has *Bol'sheviki* (`shorttitle = {Bol'sheviki}`).",
     instead="`Bol'sheviki, 324.`",
 )
 
@@ -42,8 +40,7 @@ MISSING_ENTRY = rule(
     what="Reports a full citation (author, title, publication data) that matches no entry by "
     "surname, title and year, even fuzzily. The message carries a BibTeX entry built from the "
     "parsed fields; `notecheck suggest-bib` prints all of them.",
-    why="Every later short form and ibid. of the work is unresolvable, and the bibliography is "
-    "incomplete.",
+    why="Every later short form and ibid. of the work is unresolvable, and the bibliography is incomplete.",
     example="`Loren R. Graham, The Soviet Academy of Sciences ... (Princeton, 1967), 69.` with no "
     "`graham1967` entry.",
     instead="Add the suggested entry: `@book{graham1967, author = {Graham, Loren R.}, title = "
@@ -60,8 +57,7 @@ ENTRY_DISAGREES = rule(
     "words (`TheBolsheviks`) are OCR findings, not disagreements: the title must really differ.",
     why="Either the note or the bibliography is wrong (a different edition, a typo in the year); "
     "readers looking for the work may find the wrong one.",
-    example="`Robert Conquest, The Great Terror (New York, 1986), 88.` when the entry has "
-    "`year = {1968}`.",
+    example="`Robert Conquest, The Great Terror (New York, 1986), 88.` when the entry has `year = {1968}`.",
     instead="`Robert Conquest, The Great Terror (New York, 1968), 88.`, or correct the entry.",
 )
 
@@ -146,12 +142,11 @@ AMBIGUOUS_REFERENCE = rule(
     "notes nor the configuration say which is meant. A note that declares the edition (`My "
     "citations below are to the 1972 edition.`) or an alias in the configuration settles it, and "
     "then nothing is reported.",
-    why="The resolver never picks silently: a guess that looks resolved would hide a wrong page "
-    "reference.",
+    why="The resolver never picks silently: a guess that looks resolved would hide a wrong page reference.",
     example="`Medvedev, Let History Judge, 166.` with entries for the 1972 and the 1989 edition.",
     instead="Declare the edition in the notes (`My citations below are to the 1972 edition.`) or "
     "map the short form in the configuration: `[tool.notecheck.aliases]` "
-    "`\"Let History Judge\" = \"medvedev1972\"`.",
+    '`"Let History Judge" = "medvedev1972"`.',
 )
 
 CROSSREF_NOTE = rule(
