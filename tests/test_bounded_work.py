@@ -87,6 +87,13 @@ CASES: dict[str, tuple[str, Build]] = {
     "short forms": ("text", text_note("See Smith, Title, 3. ")),
     "hereafter": ("text", text_note("hereafter cited as ")),
     "one long word": ("text", text_note("Abcdefghij")),
+    "spaces in an open parenthesis": ("text", lambda n: f"Notes\n1. See ({' ' * n}x\n".encode()),
+    "spaces in a parenthesis": ("text", lambda n: f"Notes\n1. Smith, Title ({' ' * n}x 1990).\n".encode()),
+    "spaces after a quoted title": (
+        "text",
+        lambda n: f'Notes\n1. Smith, "Title," Review{" " * n}x\n'.encode(),
+    ),
+    "spaced publication groups": ("text", text_note("(Stanford ,  ")),
     # many notes (readers/text.py, numbering.py)
     "many notes": ("text", text_notes("{i}. Smith, Title, {i}.\n")),
     "many ibid notes": ("text", text_notes("{i}. Ibid.\n")),
