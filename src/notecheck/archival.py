@@ -16,6 +16,7 @@ references the rest of the report shows.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -322,18 +323,25 @@ class ArchivalMatchResult:
     suggestions: tuple[str, ...] = ()
 
 
+_CODE_LABEL = re.compile(r"^(?:f|op|d|ed\.?\s*khr|l{1,2})\.\s*")
+_SPACES = re.compile(r"\s+")
+_ARCHIVE_NOISE = re.compile(r"[\s.]+")
+
+
+@lru_cache(maxsize=4096)
 def _code(value: str | None) -> str | None:
     """A fond, opis' or unit number normalised for comparison: ``"f. 17"`` -> ``"17"``."""
     if value is None:
         return None
     text = value.strip().lower()
-    text = re.sub(r"^(?:f|op|d|ed\.?\s*khr|l{1,2})\.\s*", "", text)
-    text = re.sub(r"\s+", "", text).rstrip(".")
+    text = _CODE_LABEL.sub("", text)
+    text = _SPACES.sub("", text).rstrip(".")
     return text or None
 
 
+@lru_cache(maxsize=1024)
 def _archive_key(name: str | None) -> str | None:
-    return re.sub(r"[\s.]+", "", name).casefold() if name else None
+    return _ARCHIVE_NOISE.sub("", name).casefold() if name else None
 
 
 _SUCCESSOR_GROUP = {_archive_key(name): index for index, group in enumerate(_SUCCESSIONS) for name in group}
@@ -390,11 +398,11 @@ def match_archival_file(
         reference.unit_kind,
         _code(reference.unit),
     )
-    files = [(entry.key, found) for entry in entries if (found := archival_file_of(entry)) is not None]
+    files, by_fond = _files_of(entries)
     same_place = [
         (key, tier, found)
-        for key, found in files
-        if (tier := _archive_tier(cited.archive, found.archive)) is not None and found.fond == cited.fond
+        for key, found in by_fond.get(cited.fond, ())
+        if (tier := _archive_tier(cited.archive, found.archive)) is not None
     ]
     if cited.unit is None:  # a fond or opis' as a whole: every file in it is a candidate
         keys = tuple(k for k, _, f in same_place if cited.opis is None or f.opis == cited.opis)
@@ -410,6 +418,29 @@ def match_archival_file(
         key = preferred[0] if len(preferred) == 1 else None
         return ArchivalMatchResult(key, tuple(key for _, key in sorted(exact)))
     return ArchivalMatchResult(None, (), _closest_files(cited, files))
+
+
+_FileList = list[tuple[str, ArchivalFileId]]
+_FILES: list[tuple[tuple[Entry, ...], _FileList, dict[str | None, _FileList]]] = []
+
+
+def _files_of(entries: Iterable[Entry]) -> tuple[_FileList, dict[str | None, _FileList]]:
+    """The archival files among ``entries``, and the same by fond.
+
+    The resolver passes the same entries for every reference of an edition: their files are
+    read once (kept while the same entry objects are passed), so matching a reference costs a
+    look-up by fond instead of reading every entry again.
+    """
+    given = entries if isinstance(entries, (list, tuple)) else tuple(entries)
+    for known, known_files, known_by_fond in _FILES:
+        if len(known) == len(given) and all(map(operator.is_, known, given)):
+            return known_files, known_by_fond
+    files = [(entry.key, found) for entry in given if (found := archival_file_of(entry)) is not None]
+    by_fond: dict[str | None, _FileList] = {}
+    for item in files:
+        by_fond.setdefault(item[1].fond, []).append(item)
+    _FILES[:] = [(tuple(given), files, by_fond)]
+    return files, by_fond
 
 
 def _closest_files(cited: ArchivalFileId, files: list[tuple[str, ArchivalFileId]]) -> tuple[str, ...]:

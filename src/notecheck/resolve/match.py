@@ -7,6 +7,10 @@ when no exact look-up succeeds, over choices pre-filtered by length (an Indel ra
 ``c`` is impossible between strings whose lengths differ by more than ``c`` allows), with a
 ``score_cutoff``.
 
+The string functions here (:func:`squash`, :func:`translit_normal`, :func:`similarity`,
+:func:`person_matches`, :meth:`CitedName.parse`) are pure and memoised, with bounded caches: a
+long edition names the same few hundred works and people thousands of times.
+
 OCR tolerance is one generic table of confusions (``1``/``l``/``i``, ``0``/``o``, ``5``/``s``,
 ``f``/``j``, ``rn``/``m``, ``cl``/``d``, ``vv``/``w``), applied to both sides before the fuzzy score;
 no word of any particular edition is listed.
@@ -17,6 +21,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from notecheck.bibliography import fold, surname_key
@@ -38,6 +43,7 @@ CLOSE = 80.0  # a damaged short form is close enough for a safe fix
 SUGGEST = 70.0  # worth naming as a did-you-mean
 
 
+@lru_cache(maxsize=1 << 14)
 def squash(text: str) -> str:
     """Folded, without a leading article and without spaces: ``The Other  Bolsheviks`` ->
     ``otherbolsheviks``; ``TheBolsheviks`` stays ``thebolsheviks`` (see :func:`title_keys`)."""
@@ -48,6 +54,7 @@ def squash(text: str) -> str:
     return folded.replace(" ", "")
 
 
+@lru_cache(maxsize=1 << 14)
 def title_keys(text: str) -> tuple[str, ...]:
     """The exact keys of a title: squashed without and with its leading article."""
     plain = fold(text).replace(" ", "")
@@ -55,6 +62,7 @@ def title_keys(text: str) -> tuple[str, ...]:
     return (without,) if without == plain else (without, plain)
 
 
+@lru_cache(maxsize=1 << 14)
 def ocr_normal(squashed: str) -> str:
     """A squashed text with generic OCR confusions mapped to one letter each."""
     for wrong, right in _OCR_PAIRS:
@@ -62,6 +70,7 @@ def ocr_normal(squashed: str) -> str:
     return squashed.translate(_OCR_TABLE)
 
 
+@lru_cache(maxsize=1 << 14)
 def translit_normal(text: str) -> str:
     """A text squashed with the usual variants of Russian transliteration made one: ``ya``/``ja``
     -> ``ia`` (and ``yu``, ``ye``, ``yo``), and a word-final ``-ii``/``-iy``/``-ij``/``-y`` -> ``-i``,
@@ -76,6 +85,7 @@ _Y_VOWEL = re.compile(r"[yj]([aeou])")
 _FINAL_I = re.compile(r"(?:ii|iy|ij|yi|y)$")
 
 
+@lru_cache(maxsize=1 << 14)
 def similarity(a: str, b: str) -> float:
     """How alike two titles are, 0-100: 100 when their squashed forms are equal (transliteration
     variants aside), otherwise the best rapidfuzz ratio of the squashed forms, plain or
@@ -121,6 +131,10 @@ class CitedName:
 
     @classmethod
     def parse(cls, text: str) -> CitedName:
+        return _parse_name(text) if cls is CitedName else cls._parse(text)
+
+    @classmethod
+    def _parse(cls, text: str) -> CitedName:
         tokens: list[str] = []
         for token in re.split(r"\s+", text.strip()):
             if not token or token.casefold() in {"jr.", "jr", "sr."}:
@@ -144,6 +158,12 @@ class CitedName:
         return self.surnames[-1] if self.surnames else ""
 
 
+@lru_cache(maxsize=1 << 14)
+def _parse_name(text: str) -> CitedName:
+    return CitedName._parse(text)
+
+
+@lru_cache(maxsize=1 << 14)
 def person_matches(cited: CitedName, person: Name) -> bool:
     """Whether a printed name can be this bibliography person: same surname (an OCR-damaged one
     of five letters or more counts), and, when both give them, the same first initial."""
