@@ -85,6 +85,7 @@ _FOLD_TABLE.update({ord(k): v for k, v in _LETTERS.items()})
 _FOLD_TABLE.update({ord(k.upper()): v for k, v in _LETTERS.items()})
 
 
+@lru_cache(maxsize=1 << 15)
 def fold(text: str) -> str:
     """Fold text for matching: case, diacritics, apostrophes and quotes, hyphens, punctuation.
 
@@ -93,6 +94,9 @@ def fold(text: str) -> str:
     other punctuation become spaces, runs of spaces become one.
 
     Example: ``fold("Leikina-Svirskaia, V. R.") == "leikina svirskaia v r"``.
+
+    Memoised (a pure function of a string; the resolver folds the same titles and names again
+    and again).
     """
     if not text.isascii():
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
@@ -567,11 +571,14 @@ _BAD_KEY_CHARS = re.compile(r"[\s,{}()\"#%'=\\]")
 # ------------------------------------------------------------------------------------------------
 
 
-def load_bibliography(path: str | Path) -> Bibliography:
+def load_bibliography(path: str | Path, *, cache: bool = False) -> Bibliography:
     """Load a BibTeX (``.bib``) or CSL-JSON (``.json``) bibliography file.
 
     Args:
         path: the file; its extension chooses the format, else its content does.
+        cache: reuse the result of an earlier parse of the same bytes (see
+            :mod:`notecheck.cache`: keyed by content and notecheck's code, never stale); the
+            check stage and the command line turn it on.
 
     Returns:
         The entries and every problem found, as NC2xx diagnostics.
@@ -580,6 +587,10 @@ def load_bibliography(path: str | Path) -> Bibliography:
         OSError: the path cannot be opened. Never raised for the file's content.
     """
     data = Path(path).read_bytes()
+    if cache:
+        from notecheck.cache import load_cached
+
+        return load_cached(data, display_path(path), load_bibliography_bytes)
     return load_bibliography_bytes(data, display_path(path))
 
 
