@@ -13,7 +13,7 @@ import hashlib
 import os
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
 from pathlib import Path
@@ -95,6 +95,9 @@ class Report:
     bibliography: BibliographyReport
     diagnostics: list[Diagnostic] = field(default_factory=list)  # configuration, the tool
     baseline: str | None = None  # the baseline file used, if any
+    #: The totals, for a report whose documents were written as they came and let go (see
+    #: :class:`Run`); None when ``documents`` holds every document.
+    counted: Summary | None = None
 
     def all_diagnostics(self) -> list[Diagnostic]:
         """Every diagnostic of the report, suppressed ones included, in report order."""
@@ -115,6 +118,8 @@ class Report:
 
     @property
     def summary(self) -> Summary:
+        if self.counted is not None:
+            return self.counted
         active = self.active_diagnostics()
         counts = Counter(d.severity for d in active)
         notes = sum(len(d.edition.notes) for d in self.documents if d.edition is not None)
@@ -187,29 +192,123 @@ def check(
         contents: bytes to check instead of reading the file, by path as given (the fixer's
             later passes check text it has not written yet).
     """
-    config = config or load_config()
-    if not paths:
-        paths = [str(config.resolve_path(p)) for p in config.paths]
-    bib_path = (
-        bib
-        if bib is not None
-        else (config.resolve_path(config.bibliography) if config.bibliography else None)
+    run = Run(
+        paths, bib, config, stdin=stdin, baseline=baseline, jobs=jobs, progress=progress, contents=contents
     )
-    bibliography_report = _load_bibliography(bib_path)
-    bibliography = bibliography_report.bibliography
-    inputs = _inputs(paths, config.exclude)
-    if contents:
-        documents = [_check_one(p, bibliography, config, stdin, contents.get(str(p))) for p in inputs]
-    else:
-        documents = _check_all(inputs, bibliography, config, stdin, jobs, progress)
-    if bibliography is not None:
-        _report_unused(bibliography_report, documents)
-    report = Report(documents, bibliography_report, list(config.diagnostics))
-    known, problems = _baseline(baseline, config)
-    report.diagnostics.extend(problems)
-    report.baseline = known.path
-    _finish(report, config, known)
-    return report
+    return run.report(list(run))
+
+
+class Run:
+    """A check under way: the documents one at a time, each finished as it comes, then the rest.
+
+    :func:`check` iterates a run into a list and closes it with :meth:`report`. A caller that
+    writes each document as it comes and lets it go (``notecheck.report.json.write_run``) holds
+    one document at a time, so memory stays flat however many files are checked; its report
+    then carries the counts (:attr:`Report.counted`) instead of the documents.
+
+    Each document is finished exactly as :func:`check` finishes it (selected, fingerprinted,
+    suppressed, sorted); the bibliography's unused entries and the tool's own findings (the
+    configuration, the baseline, accepted findings that matched nothing) need every document,
+    so they come with :meth:`report`. Arguments are those of :func:`check`.
+    """
+
+    def __init__(
+        self,
+        paths: Sequence[str | Path] | None = None,
+        bib: str | Path | Bibliography | None = None,
+        config: Config | None = None,
+        *,
+        stdin: bytes | None = None,
+        baseline: Baseline | str | Path | None = None,
+        jobs: int = 1,
+        progress: Progress | None = None,
+        contents: Mapping[str, bytes] | None = None,
+    ) -> None:
+        self.config = config = config or load_config()
+        if not paths:
+            paths = [str(config.resolve_path(p)) for p in config.paths]
+        bib_path = (
+            bib
+            if bib is not None
+            else (config.resolve_path(config.bibliography) if config.bibliography else None)
+        )
+        self.bibliography_report = _load_bibliography(bib_path)
+        self.inputs = _inputs(paths, config.exclude)
+        self.stdin = stdin
+        self.jobs = jobs
+        self.progress = progress
+        self.contents = contents
+        self.known, self.baseline_problems = _baseline(baseline, config)
+        self.finisher = _Finisher(config, self.known)
+        self.used: set[str] = set()
+        self.counts: Counter[str] = Counter()
+        # Sources of documents that other findings point into (a bibliography also checked as
+        # an edition): kept so those findings are fingerprinted exactly as in a whole report.
+        self._shared_paths = {d.span.path for d in self.bibliography_report.diagnostics} | {
+            d.span.path for d in (*config.diagnostics, *self.baseline_problems)
+        }
+        self._shared_sources: dict[str, Source] = {}
+
+    def __iter__(self) -> Iterator[DocumentReport]:
+        """The documents, in the order of the inputs, each finished."""
+        bibliography = self.bibliography_report.bibliography
+        if self.contents:
+            found: Iterable[DocumentReport] = (
+                _check_one(p, bibliography, self.config, self.stdin, self.contents.get(str(p)))
+                for p in self.inputs
+            )
+        else:
+            found = _check_all(self.inputs, bibliography, self.config, self.stdin, self.jobs, self.progress)
+        for document in found:
+            source = document.edition.source if document.edition is not None else None
+            sources = {document.path: source} if source is not None else {}
+            if source is not None and document.path in self._shared_paths:
+                self._shared_sources[document.path] = source
+            document.diagnostics = self.finisher.finish(document.diagnostics, document.path, sources)
+            self.used |= document.resolution.used_keys
+            self._count(document)
+            yield document
+            del document, source, sources  # let it go before the next one is checked
+
+    def _count(self, document: DocumentReport) -> None:
+        counts = self.counts
+        counts["documents"] += 1
+        if document.edition is not None:
+            counts["notes"] += len(document.edition.notes)
+        if document.parsed is not None:
+            counts["citations"] += len(document.parsed.all_citations())
+        self._count_diagnostics(document.diagnostics)
+
+    def _count_diagnostics(self, diagnostics: Iterable[Diagnostic]) -> None:
+        for diagnostic in diagnostics:
+            self.counts["suppressed" if diagnostic.suppressed else str(diagnostic.severity)] += 1
+
+    def report(self, documents: list[DocumentReport] | None = None) -> Report:
+        """The report, once every document has come: ``documents`` as kept by the caller, or
+        None when they were let go (the report then carries the counts)."""
+        bibliography_report = self.bibliography_report
+        if bibliography_report.bibliography is not None:
+            _report_unused(bibliography_report, self.used)
+        report = Report(documents or [], bibliography_report, list(self.config.diagnostics))
+        report.diagnostics.extend(self.baseline_problems)
+        report.baseline = self.known.path
+        sources = dict(self._shared_sources)
+        if documents:
+            sources.update(report.sources)
+        self.finisher.finish_rest(report, sources)
+        if documents is None:
+            self._count_diagnostics(report.all_diagnostics())
+            counts = self.counts
+            report.counted = Summary(
+                documents=counts["documents"],
+                notes=counts["notes"],
+                citations=counts["citations"],
+                errors=counts[Severity.ERROR.value],
+                warnings=counts[Severity.WARNING.value],
+                info=counts[Severity.INFO.value],
+                suppressed=counts["suppressed"],
+            )
+        return report
 
 
 def _inputs(paths: Sequence[str | Path], exclude: Sequence[str] = ()) -> list[str | Path]:
@@ -246,19 +345,26 @@ def _check_all(
     stdin: bytes | None,
     jobs: int,
     progress: Progress | None,
-) -> list[DocumentReport]:
-    """Check every input, in worker processes when ``jobs > 1``; the order is the inputs' order."""
+) -> Iterator[DocumentReport]:
+    """Check every input, in worker processes when ``jobs > 1``, yielding the documents in the
+    order of the inputs as they are ready."""
+    done = 0
     files = [p for p in inputs if p != "-"]
     if jobs > 1 and len(files) > 1:
-        parallel = _check_parallel(inputs, bibliography, config, stdin, jobs, progress)
-        if parallel is not None:
-            return parallel
-    documents: list[DocumentReport] = []
-    for done, path in enumerate(inputs, start=1):
-        documents.append(_check_one(path, bibliography, config, stdin))
+        try:
+            for document in _check_parallel(inputs, bibliography, config, stdin, jobs):
+                done += 1
+                if progress is not None:
+                    progress(done, len(inputs), str(inputs[done - 1]))
+                yield document
+                del document
+        except _NoWorkers:
+            pass  # no worker processes here: the rest in this process
+    for path in inputs[done:]:
+        yield _check_one(path, bibliography, config, stdin)
+        done += 1
         if progress is not None:
             progress(done, len(inputs), str(path))
-    return documents
 
 
 _WORKER: dict[str, object] = {}
@@ -277,20 +383,25 @@ def _check_in_worker(path: str | Path) -> DocumentReport:
     return _check_one(path, bibliography, config, None)
 
 
+class _NoWorkers(Exception):
+    """Worker processes cannot be used here (no ``fork``/``spawn``, a result that cannot be sent
+    back); the caller checks the remaining inputs in this process."""
+
+
 def _check_parallel(
     inputs: list[str | Path],
     bibliography: Bibliography | None,
     config: Config,
     stdin: bytes | None,
     jobs: int,
-    progress: Progress | None,
-) -> list[DocumentReport] | None:
-    """Check the files in ``jobs`` processes (the bibliography is sent once per worker).
+) -> Iterator[DocumentReport]:
+    """Check the files in ``jobs`` processes (the bibliography is sent once per worker), yielding
+    the documents in input order; ``-`` is read in this process, in its place.
 
-    Returns None when worker processes cannot be used here (no ``fork``/``spawn`` support, a
-    result that cannot be sent back); the caller then checks in this process.
+    Raises:
+        _NoWorkers: before the first document it could not deliver.
     """
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     # Import the stages (and build their grammars) once here, so forked workers start warm.
     import notecheck.archival
@@ -298,28 +409,37 @@ def _check_parallel(
     import notecheck.resolve
     import notecheck.split  # noqa: F401
 
-    results: dict[int, DocumentReport] = {}
     workers = min(jobs, len(inputs), os.cpu_count() or jobs)
     try:
-        with ProcessPoolExecutor(
+        pool = ProcessPoolExecutor(
             max_workers=max(1, workers), initializer=_start_worker, initargs=(bibliography, config)
-        ) as pool:
-            futures = {
-                pool.submit(_check_in_worker, path): index for index, path in enumerate(inputs) if path != "-"
-            }
-            for index, path in enumerate(inputs):
-                if path == "-":
-                    results[index] = _check_one(path, bibliography, config, stdin)
-                    if progress is not None:
-                        progress(len(results), len(inputs), "-")
-            for future in as_completed(futures):
-                index = futures[future]
-                results[index] = future.result()
-                if progress is not None:
-                    progress(len(results), len(inputs), str(inputs[index]))
-    except Exception:  # a platform without worker processes, or a result that cannot be pickled
-        return None
-    return [results[index] for index in range(len(inputs))]
+        )
+    except Exception as error:  # a platform without worker processes
+        raise _NoWorkers() from error
+    try:
+        try:
+            futures: list[Future[DocumentReport] | None] = [
+                None if path == "-" else pool.submit(_check_in_worker, path) for path in inputs
+            ]
+        except Exception as error:
+            raise _NoWorkers() from error
+        for index, path in enumerate(inputs):
+            future, futures[index] = futures[index], None  # a done future holds its document
+            if future is None:
+                yield _check_one(path, bibliography, config, stdin)
+                continue
+            try:
+                document = future.result()
+            except Exception as error:  # a worker that died, a result that cannot be pickled
+                for pending in futures:
+                    if pending is not None:
+                        pending.cancel()
+                raise _NoWorkers() from error
+            del future
+            yield document
+            del document
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _load_bibliography(path: str | Path | Bibliography | None) -> BibliographyReport:
@@ -333,7 +453,7 @@ def _load_bibliography(path: str | Path | Bibliography | None) -> BibliographyRe
         return BibliographyReport(None, None, None, diagnostics=[missing])
     shown = display_path(path)
     try:
-        bibliography = load_bibliography(path)
+        bibliography = load_bibliography(path, cache=True)
     except OSError as error:
         span = Span(shown, 1, 1, 1, 1)
         reason = f"cannot read bibliography {shown}: {error.strerror or error}"
@@ -417,49 +537,63 @@ def _check_one(
     return document
 
 
-def _report_unused(report: BibliographyReport, documents: list[DocumentReport]) -> None:
+def _report_unused(report: BibliographyReport, used: set[str]) -> None:
     from notecheck.resolve import unused_entries
 
     assert report.bibliography is not None
-    used: set[str] = set()
-    for document in documents:
-        used |= document.resolution.used_keys
     unused, diagnostics = unused_entries(report.bibliography, used)
     report.unused = unused
     report.diagnostics.extend(diagnostics)
 
 
-def _finish(report: Report, config: Config, baseline: Baseline) -> None:
-    """Select, fingerprint, suppress and sort the diagnostics of every part of the report."""
-    accepted = {(a.code, a.fingerprint): a for a in config.accept}
-    known = baseline.keys
-    matched: set[tuple[str, str]] = set()
-    select = (*config.select, *config.extend_select)
-    sources = report.sources
+class _Finisher:
+    """Selects, fingerprints, suppresses and sorts diagnostics, remembering accepted findings
+    that matched (the ones that did not are reported once every document is finished)."""
 
-    def suppress(diagnostic: Diagnostic) -> Diagnostic:
+    def __init__(self, config: Config, baseline: Baseline) -> None:
+        self.config = config
+        self.accepted = {(a.code, a.fingerprint): a for a in config.accept}
+        self.known = baseline.keys
+        self.matched: set[tuple[str, str]] = set()
+        self.select = (*config.select, *config.extend_select)
+
+    def suppress(self, diagnostic: Diagnostic) -> Diagnostic:
         key = (diagnostic.code, diagnostic.fingerprint)
-        if key in accepted:
-            matched.add(key)
+        if key in self.accepted:
+            self.matched.add(key)
             return replace(
-                diagnostic, suppressed=True, suppression="accepted", justification=accepted[key].reason
+                diagnostic, suppressed=True, suppression="accepted", justification=self.accepted[key].reason
             )
-        if key in known:
+        if key in self.known:
             return replace(diagnostic, suppressed=True, suppression="baseline")
         return diagnostic
 
-    def finish(diagnostics: list[Diagnostic], path: str | None) -> list[Diagnostic]:
+    def finish(
+        self, diagnostics: list[Diagnostic], path: str | None, sources: dict[str, Source]
+    ) -> list[Diagnostic]:
+        config = self.config
         ignore = (*config.ignore, *_per_file_ignores(config, path))
-        kept = [d for d in diagnostics if is_selected(d.code, select, ignore)]
-        kept = [suppress(d) for d in fingerprint(kept, sources, config.root)]
+        kept = [d for d in diagnostics if is_selected(d.code, self.select, ignore)]
+        kept = [self.suppress(d) for d in fingerprint(kept, sources, config.root)]
         return sorted(kept, key=lambda d: d.sort_key)
 
+    def finish_rest(self, report: Report, sources: dict[str, Source]) -> None:
+        """The bibliography's and the tool's findings, and NC908 for accepts that matched nothing."""
+        report.bibliography.diagnostics = self.finish(
+            report.bibliography.diagnostics, report.bibliography.path, sources
+        )
+        report.diagnostics = self.finish(report.diagnostics, None, sources)
+        unmatched = self.finish(_unmatched_accepts(self.config, self.matched, self.select), None, sources)
+        report.diagnostics = sorted([*report.diagnostics, *unmatched], key=lambda d: d.sort_key)
+
+
+def _finish(report: Report, config: Config, baseline: Baseline) -> None:
+    """Select, fingerprint, suppress and sort the diagnostics of every part of a whole report."""
+    finisher = _Finisher(config, baseline)
+    sources = report.sources
     for document in report.documents:
-        document.diagnostics = finish(document.diagnostics, document.path)
-    report.bibliography.diagnostics = finish(report.bibliography.diagnostics, report.bibliography.path)
-    report.diagnostics = finish(report.diagnostics, None)
-    unmatched = finish(_unmatched_accepts(config, matched, select), None)
-    report.diagnostics = sorted([*report.diagnostics, *unmatched], key=lambda d: d.sort_key)
+        document.diagnostics = finisher.finish(document.diagnostics, document.path, sources)
+    finisher.finish_rest(report, sources)
 
 
 def _unmatched_accepts(

@@ -8,32 +8,57 @@ element per line as they are produced, so the whole JSON text is never held in m
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from notecheck.models import Citation, Diagnostic, Fix, Note, Resolution
 
 if TYPE_CHECKING:
-    from notecheck.check import DocumentReport, Report
+    from notecheck.check import DocumentReport, Report, Run
 
 VERSION = 1
 
 
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
+#: One encoder for the whole report (``json.dumps`` with options builds a new one per call).
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def write(report: Report, stream: TextIO) -> None:
     """Write the report as one JSON document, streaming the big arrays element by element."""
+    _write(report.documents, lambda: report, stream)
+
+
+def write_run(run: Run, stream: TextIO) -> Report:
+    """Check and write at once: each document is written as soon as it is checked, then let go.
+
+    The JSON is the same as ``write(check(...))`` writes; memory holds one document at a time
+    (see :class:`notecheck.check.Run`). Returns the report, which carries the totals instead of
+    the documents (for the exit code and the summary line).
+    """
+    finished: list[Report] = []
+
+    def finish() -> Report:
+        finished.append(run.report())
+        return finished[0]
+
+    _write(run, finish, stream)
+    return finished[0]
+
+
+def _write(documents: Iterable[DocumentReport], finish: Callable[[], Report], stream: TextIO) -> None:
     from notecheck import __version__
 
     stream.write(f'{{"version": {VERSION},\n "tool": ')
     stream.write(_dumps({"name": "notecheck", "version": __version__}))
     stream.write(',\n "documents": [')
-    for number, document in enumerate(report.documents):
-        stream.write(",\n  " if number else "\n  ")
+    written = False
+    for document in documents:
+        stream.write(",\n  " if written else "\n  ")
         _write_document(document, stream)
-    stream.write("\n ]" if report.documents else "]")
+        written = True
+        del document  # not held while the next one is checked
+    stream.write("\n ]" if written else "]")
+    report = finish()
     stream.write(',\n "bibliography": ')
     stream.write(_dumps(bibliography_dict(report)))
     stream.write(',\n "diagnostics": ')
