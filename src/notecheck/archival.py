@@ -632,6 +632,8 @@ def _leaf_pattern(pattern: str) -> re.Pattern[str]:
 
 
 _IBID_PREFIX = re.compile(r"^.{0,12}?bid\W*$", re.IGNORECASE | re.DOTALL)
+#: How far past an ibid citation a leaf abbreviation's digit lookahead may look.
+_LEAF_SLACK = 64
 
 
 def _locator_use(
@@ -666,12 +668,14 @@ def _leaf_locator_start(note: Note, citation: Citation) -> int | None:
     locator = citation.locator
     if locator is not None and locator.text and note.text[locator.start : locator.end] == locator.text:
         return locator.start if pattern.match(note.text, locator.start) else None
-    for candidate in pattern.finditer(note.text, citation.start):
-        if candidate.start() >= citation.end:
-            return None
-        if _IBID_PREFIX.match(note.text[citation.start : candidate.start()]):
-            return candidate.start()
+    # Only the first leaf abbreviation inside the citation counts, so the search stops a little
+    # past its end (room for the digit lookahead): searching to the note's end for every ibid of
+    # a long note without leaves was quadratic.
+    candidate = pattern.search(note.text, citation.start, min(len(note.text), citation.end + _LEAF_SLACK))
+    if candidate is None or candidate.start() >= citation.end:
         return None
+    if _IBID_PREFIX.match(note.text[citation.start : candidate.start()]):
+        return candidate.start()
     return None
 
 
