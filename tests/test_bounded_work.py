@@ -89,6 +89,18 @@ CASES: dict[str, tuple[str, Build]] = {
     "short forms": ("text", text_note("See Smith, Title, 3. ")),
     "hereafter": ("text", text_note("hereafter cited as ")),
     "one long word": ("text", text_note("Abcdefghij")),
+    "mixed citations": (
+        "text",
+        text_note("Zelnik, Radical Worker, 45; see Ibid. (1990) f. 1, op. 2, “Title,” "),
+    ),
+    "ibid after an archival reference": (
+        "text",
+        lambda n: f"Notes\n1. RGASPI, f. 1, op. 2, d. 3, l. 4. {'Ibid. ' * n}\n".encode(),
+    ),
+    "ocr citations": (
+        "text",
+        text_note("Kanatchikov, A Radical Worker, 45. lbid., 47. RTsKhIDNI, f. 17, l. 4. "),
+    ),
     "spaces in an open parenthesis": ("text", lambda n: f"Notes\n1. See ({' ' * n}x\n".encode()),
     "spaces in a parenthesis": ("text", lambda n: f"Notes\n1. Smith, Title ({' ' * n}x 1990).\n".encode()),
     "spaces after a quoted title": (
