@@ -122,3 +122,38 @@ def test_memoised_string_functions_answer_as_the_plain_ones(a: str, b: str) -> N
     assert cited == match.CitedName._parse(a)
     person = Name("Jane", b)
     assert match.person_matches(cited, person) == match.person_matches.__wrapped__(cited, person)
+
+
+surnames = st.sampled_from(["Smith", "Smyth", "Trotsky", "Trotskii", "Gol'dman", "Goldman", "Cruz", "Kotkin"])
+persons = st.builds(
+    Name, st.sampled_from(["Jane", "John", "", "A."]), surnames, st.sampled_from(["", "de la"])
+)
+printed = st.builds(
+    lambda first, last: f"{first} {last}".strip(), st.sampled_from(["", "J.", "A.", "Jane"]), surnames
+)
+
+
+@given(printed, st.lists(persons, max_size=5))
+def test_names_any_is_any_person_matches(text: str, listed: list[Name]) -> None:
+    cited = match.CitedName.parse(text)
+    assert match.names_any(cited, tuple(listed)) == any(match.person_matches(cited, p) for p in listed)
+
+
+@given(st.lists(st.tuples(st.lists(persons, min_size=1, max_size=3), st.booleans()), max_size=8), printed)
+def test_remembered_person_look_ups_are_the_look_ups(
+    listed: list[tuple[list[Name], bool]], text: str
+) -> None:
+    from notecheck.bibliography import Bibliography
+
+    entries = {
+        f"k{n}": Entry(
+            f"k{n}", "book", {"title": f"Title {n}"}, SPAN, *((tuple(p), ()) if author else ((), tuple(p)))
+        )
+        for n, (p, author) in enumerate(listed)
+    }
+    catalogue = match.Catalogue.build(Bibliography("refs.bib", entries=entries))
+    cited = match.CitedName.parse(text)
+    first = catalogue.by_person(cited)
+    assert first == catalogue._by_person_uncached(cited)
+    assert catalogue.by_person(cited) == first  # from memory, and a fresh list
+    assert catalogue.by_person(cited) is not catalogue.by_person(cited)

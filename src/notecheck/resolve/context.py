@@ -21,7 +21,7 @@ from notecheck.models import (
     Note,
     Status,
 )
-from notecheck.resolve.match import Catalogue, CitedName, people, person_matches, squash, translit_normal
+from notecheck.resolve.match import Catalogue, CitedName, names_any, people, squash, translit_normal
 
 if TYPE_CHECKING:
     from notecheck.split import ParsedEdition
@@ -182,7 +182,7 @@ class Context:
                 entry = self.catalogue.get(key)
                 if entry is None:
                     continue
-                if any(person_matches(name, p) for p in people(entry)):
+                if names_any(name, people(entry)):
                     found.pop(key, None)
                     found[key] = None
         return list(found)

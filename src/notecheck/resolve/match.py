@@ -70,7 +70,7 @@ def ocr_normal(squashed: str) -> str:
     return squashed.translate(_OCR_TABLE)
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 15)
 def translit_normal(text: str) -> str:
     """A text squashed with the usual variants of Russian transliteration made one: ``ya``/``ja``
     -> ``ia`` (and ``yu``, ``ye``, ``yo``), and a word-final ``-ii``/``-iy``/``-ij``/``-y`` -> ``-i``,
@@ -90,13 +90,13 @@ def similarity(a: str, b: str) -> float:
     """How alike two titles are, 0-100: 100 when their squashed forms are equal (transliteration
     variants aside), otherwise the best rapidfuzz ratio of the squashed forms, plain or
     OCR-normalised."""
-    from rapidfuzz import fuzz
-
     sa, sb = squash(a), squash(b)
     if not sa or not sb:
         return 0.0
     if sa == sb or translit_normal(a) == translit_normal(b):
         return 100.0
+    from rapidfuzz import fuzz
+
     return max(fuzz.ratio(sa, sb), fuzz.ratio(ocr_normal(sa), ocr_normal(sb)))
 
 
@@ -167,16 +167,14 @@ def _parse_name(text: str) -> CitedName:
 def person_matches(cited: CitedName, person: Name) -> bool:
     """Whether a printed name can be this bibliography person: same surname (an OCR-damaged one
     of five letters or more counts), and, when both give them, the same first initial."""
-    from rapidfuzz import fuzz
-
-    keys = {surname_key(person.last)}
-    if person.von:
-        keys.add(surname_key(f"{person.von} {person.last}"))
+    keys = person_keys(person)
     same = any(s in keys for s in cited.surnames)
     if not same:  # Trotsky and Trotskii, Yakovlev and Iakovlev
         variants = {translit_normal(k) for k in keys}
         same = any(translit_normal(s) in variants for s in cited.surnames)
     if not same:
+        from rapidfuzz import fuzz
+
         same = any(
             len(s) >= 5 and fuzz.ratio(ocr_normal(s), ocr_normal(k)) >= SAME_TITLE
             for s in cited.surnames[:1] + cited.surnames[-1:]
@@ -188,6 +186,32 @@ def person_matches(cited: CitedName, person: Name) -> bool:
     if cited.initials and first[:1].isalpha():
         return cited.initials[0] == first[0].upper()
     return True
+
+
+@lru_cache(maxsize=1 << 14)
+def person_keys(person: Name) -> frozenset[str]:
+    """The surname keys of a bibliography person: ``Gol'dman`` -> ``goldman``; with a von part,
+    also the whole: ``de la Cruz`` -> ``cruz``, ``delacruz``."""
+    keys = {surname_key(person.last)}
+    if person.von:
+        keys.add(surname_key(f"{person.von} {person.last}"))
+    return frozenset(keys)
+
+
+def names_any(cited: CitedName, listed: tuple[Name, ...]) -> bool:
+    """``any(person_matches(cited, p) for p in listed)``, with the people of the printed surname
+    tried first: the answer is the same, the common case (the surname is there, exactly) costs
+    no OCR or transliteration comparison of the entry's other people."""
+    later = []
+    surnames = cited.surnames
+    for person in listed:
+        keys = person_keys(person)
+        if any(s in keys for s in surnames):
+            if person_matches(cited, person):
+                return True
+        else:
+            later.append(person)
+    return any(person_matches(cited, person) for person in later)
 
 
 def people(entry: Entry) -> tuple[Name, ...]:
@@ -214,6 +238,7 @@ class Catalogue:
     _people: dict[str, list[str]] = field(default_factory=dict)  # transliteration-normal surname
     _files: list[Entry] | None = None
     _collections: list[Entry] | None = None
+    _by_person: dict[CitedName, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, bibliography: Bibliography | None) -> Catalogue:
@@ -298,13 +323,22 @@ class Catalogue:
         surname in another transliteration (``Yakovlev`` for ``Iakovlev``) is looked up too."""
         if self.bibliography is None:
             return []
+        known = self._by_person.get(name)
+        if known is None:
+            if len(self._by_person) >= _PERSON_MEMO:
+                self._by_person.clear()
+            known = self._by_person[name] = tuple(self._by_person_uncached(name))
+        return list(known)
+
+    def _by_person_uncached(self, name: CitedName) -> list[str]:
+        assert self.bibliography is not None
         found: dict[str, None] = {}
         for surname in name.surnames:
             entries = self.bibliography.by_surname(surname) or [
                 self.entries[k] for k in self._people.get(translit_normal(surname), ())
             ]
             for entry in entries:
-                if any(person_matches(name, p) for p in people(entry)):
+                if names_any(name, people(entry)):
                     found[entry.key] = None
             if found:
                 break
@@ -362,6 +396,10 @@ class Catalogue:
             return None
         return entry.fields.get("shorttitle") or main_title(entry.title) or None
 
+
+#: How many printed names :meth:`Catalogue.by_person` remembers (a name is looked up once per
+#: bibliography, however often it is printed).
+_PERSON_MEMO = 1 << 15
 
 _CACHE: list[Catalogue] = []
 
