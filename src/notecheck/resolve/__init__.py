@@ -107,6 +107,7 @@ class _Walk:
         self.context = context
         self.resolvers = resolvers
         self.result = Resolution()
+        self.by_form = {form: resolvers.of(form) for form in Form}
         self.declarations = declarations_in_order(context.parsed)
         self.early: list[tuple[Citation, str]] = []  # short forms before their work's introduction
 
@@ -118,7 +119,7 @@ class _Walk:
             pending = list(self.declarations.get(note.index, ()))
             for citation in context.parsed.citations.get(note.index, ()):
                 pending = self._declare(pending, before=citation.start)
-                outcome = self.resolvers.of(citation.form)(citation, context)
+                outcome = self.by_form[citation.form](citation, context)
                 self._keep(citation, outcome)
                 pending = self._declare(pending, citation=citation.id)
             self._declare(pending)

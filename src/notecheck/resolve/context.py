@@ -243,12 +243,10 @@ class Context:
         self.last_cited[key] = self.sequence
         if resolution.status is Status.RESOLVED:
             self.confirmed.add(key)
-        entry = self.catalogue.get(key)
-        if entry is not None:
-            for person in people(entry):
-                authors = self.by_author.setdefault(translit_normal(person.last), {})
-                authors.pop(key, None)  # latest last
-                authors[key] = None
+        for surname in self.catalogue.surnames(key):
+            authors = self.by_author.setdefault(surname, {})
+            authors.pop(key, None)  # latest last
+            authors[key] = None
         if citation.form is Form.FULL and resolution.status is Status.RESOLVED:
             note = self.note_of(citation)
             self.introduced.setdefault(key, note.number)

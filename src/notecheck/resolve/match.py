@@ -239,6 +239,8 @@ class Catalogue:
     _files: list[Entry] | None = None
     _collections: list[Entry] | None = None
     _by_person: dict[CitedName, tuple[str, ...]] = field(default_factory=dict)
+    _archival_keys: dict[str | None, bool] = field(default_factory=dict)
+    _surnames: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, bibliography: Bibliography | None) -> Catalogue:
@@ -386,8 +388,22 @@ class Catalogue:
 
     def is_archival(self, key: str | None) -> bool:
         """An archival file or collection: an entry with ``fond`` or ``archive``."""
-        entry = self.get(key)
-        return entry is not None and ("fond" in entry.fields or "archive" in entry.fields)
+        known = self._archival_keys.get(key)
+        if known is None:
+            entry = self.get(key)
+            known = entry is not None and ("fond" in entry.fields or "archive" in entry.fields)
+            self._archival_keys[key] = known
+        return known
+
+    def surnames(self, key: str) -> tuple[str, ...]:
+        """The surnames of everyone the entry names, transliteration variants made one
+        (:func:`translit_normal`), in the order of :func:`people`; none for an unknown key."""
+        known = self._surnames.get(key)
+        if known is None:
+            entry = self.get(key)
+            known = tuple(translit_normal(p.last) for p in people(entry)) if entry is not None else ()
+            self._surnames[key] = known
+        return known
 
     def preferred_form(self, key: str) -> str | None:
         """How a short form should print the work: its ``shorttitle``, else its main title."""
