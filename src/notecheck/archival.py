@@ -51,7 +51,7 @@ from notecheck.rules.archival import (
 from notecheck.rules.tool import CONFIG_INVALID
 
 if TYPE_CHECKING:
-    from notecheck.archival_grammar import Lexeme
+    from notecheck.archival_grammar import Grammar, Lexeme
     from notecheck.config import Config
     from notecheck.split import ParsedEdition
 
@@ -180,7 +180,7 @@ def find_archival(
         >>> [m.reference.unit for m in find_archival("RTsKhIDNI, f. 17, Ope 100, d. 134977,1.47.")]
         ['134977']
     """
-    from notecheck.archival_grammar import parse_at, reference_grammar
+    from notecheck.archival_grammar import parse, reference_grammar
 
     grammar = reference_grammar(tuple(archives))
     stop = len(text) if end is None else max(0, min(end, len(text)))
@@ -189,7 +189,7 @@ def find_archival(
     for candidate in grammar.prefilter.finditer(text, cursor, stop):
         if candidate.start() < cursor:
             continue
-        found = parse_at(grammar.reference, text, candidate.start(), stop)
+        found = parse(grammar, "reference", text, candidate.start(), stop)
         if not found:
             continue
         matches.append(ArchivalMatch(found[0].start, found[-1].end, reference_from_lexemes(found)))
@@ -568,12 +568,12 @@ def collect_uses(
                     continue
                 uses.append(use)
                 by_id[citation.id] = context = use
-                tail = _tail_use(grammar.leaf_tail, use)
+                tail = _tail_use(grammar, use)
                 if tail is not None:
                     uses.append(tail)
             elif citation.form == Form.IBID:
                 antecedent = _antecedent(citation, resolution, by_id, context)
-                use = _locator_use(grammar.leaf_locator, note, citation, antecedent)
+                use = _locator_use(grammar, note, citation, antecedent)
                 if use is not None:
                     uses.append(use)
                     by_id[citation.id] = use
@@ -637,22 +637,19 @@ _LEAF_SLACK = 64
 
 
 def _locator_use(
-    leaf_locator: object, note: Note, citation: Citation, antecedent: ArchivalUse | None
+    grammar: Grammar, note: Note, citation: Citation, antecedent: ArchivalUse | None
 ) -> ArchivalUse | None:
     """The leaf locator right after an ibid (``ibid., I. 37``), if the ibid follows an archival
     reference or the splitter read its locator as leaves."""
-    import pyparsing as pp
+    from notecheck.archival_grammar import parse
 
-    from notecheck.archival_grammar import parse_at
-
-    assert isinstance(leaf_locator, pp.ParserElement)
     leafish = citation.locator is not None and citation.locator.kind == "leaf"
     if antecedent is None and not leafish:
         return None
     start = _leaf_locator_start(note, citation)
     if start is None:
         return None
-    found = parse_at(leaf_locator, note.text, start)
+    found = parse(grammar, "leaf_locator", note.text, start)
     if not found:
         return None
     file = antecedent.file if antecedent is not None else None
@@ -679,16 +676,13 @@ def _leaf_locator_start(note: Note, citation: Citation) -> int | None:
     return None
 
 
-def _tail_use(leaf_tail: object, use: ArchivalUse) -> ArchivalUse | None:
+def _tail_use(grammar: Grammar, use: ArchivalUse) -> ArchivalUse | None:
     """``; see also l. 52`` right after a reference: more leaves of the same file."""
-    import pyparsing as pp
+    from notecheck.archival_grammar import parse
 
-    from notecheck.archival_grammar import parse_at
-
-    assert isinstance(leaf_tail, pp.ParserElement)
     if not use.lexemes:
         return None
-    found = parse_at(leaf_tail, use.note.text, use.lexemes[-1].end)
+    found = parse(grammar, "leaf_tail", use.note.text, use.lexemes[-1].end)
     if not found:
         return None
     return ArchivalUse(use.note, use.citation, "tail", tuple(found), use.file, leaves_of(found))

@@ -123,6 +123,7 @@ class Grammar:
     leaf_locator: pp.ParserElement
     leaf_tail: pp.ParserElement
     prefilter: re.Pattern[str]
+    fast: FastGrammar
 
 
 @lru_cache(maxsize=16)
@@ -188,8 +189,12 @@ def reference_grammar(archives: tuple[str, ...]) -> Grammar:
     leaf_tail = pp.Suppress(pp.one_of("; ,")) + pp.Suppress(signal) + leaves
     leaf_tail = leaf_tail.set_name("leaf tail").parse_with_tabs()
 
-    prefilter = re.compile(archive_pattern(archives) + "|" + FOND_STRICT_PATTERN)
-    return Grammar(reference, leaf_locator, leaf_tail, prefilter)
+    # The first characters in a lookahead first: most positions are rejected by one class test.
+    firsts = "".join(sorted({a.strip()[0] for a in archives if a.strip()} | {"f", "F"}))
+    prefilter = re.compile(
+        f"(?=[{re.escape(firsts)}])(?:" + archive_pattern(archives) + "|" + FOND_STRICT_PATTERN + ")"
+    )
+    return Grammar(reference, leaf_locator, leaf_tail, prefilter, FastGrammar(archives))
 
 
 _WINDOW = 2048
@@ -232,3 +237,208 @@ def lexemes(results: pp.ParseResults, offset: int = 0) -> list[Lexeme]:
     if offset:
         found = [Lexeme(x.role, x.text, x.start + offset, x.end + offset) for x in found]
     return found
+
+
+# --- The compiled fast path -----------------------------------------------------------------------
+#
+# The same grammar walked by hand over the same compiled token patterns, in pyparsing's order
+# (ordered choice, no backtracking into a repetition, whitespace " \n\t\r" skipped before every
+# token), without building ParseResults. It covers every reference without a fond name in
+# parentheses or a date; where the grammar could read either, it gives up and :func:`parse`
+# asks pyparsing. ``tests/test_perf_archival.py`` checks that both give the same lexemes.
+
+_WHITE = " \n\t\r"  # pyparsing's default whitespace
+_SIGNAL_PATTERN = r"(?:see\s+also|see|cf\.|also)(?![\w])"
+
+
+class _Bail(Exception):
+    """The text has a construct the fast path leaves to pyparsing (a fond name, a date)."""
+
+
+class FastGrammar:
+    """The archival grammar's ``reference``, ``leaf_locator`` and ``leaf_tail`` as compiled
+    regular expressions walked in pyparsing's order (see :func:`parse`)."""
+
+    def __init__(self, archives: Sequence[str]) -> None:
+        self.archive = re.compile(archive_pattern(archives))
+        self.fond = re.compile(FOND_PATTERN)
+        self.fond_strict = re.compile(FOND_STRICT_PATTERN)
+        self.fond_value = re.compile(FOND_VALUE_PATTERN)
+        self.name = re.compile(NAME_PATTERN)
+        self.opis = re.compile(OPIS_PATTERN)
+        self.opis_value = re.compile(OPIS_VALUE_PATTERN)
+        self.delo = re.compile(DELO_PATTERN)
+        self.edkhr = re.compile(EDKHR_PATTERN)
+        self.unit_value = re.compile(UNIT_VALUE_PATTERN)
+        self.leaf = re.compile(LEAF_PATTERN)
+        self.leaf_value = re.compile(LEAF_VALUE_PATTERN)
+        self.verso = re.compile(VERSO_PATTERN)
+        self.leaf_to = re.compile(LEAF_TO_PATTERN)
+        self.date = re.compile(DATE_PATTERN)
+        self.separator = re.compile(r"[;,]")
+        self.signal = re.compile(_SIGNAL_PATTERN, re.IGNORECASE)
+
+    # Each rule takes the text and a position and returns the position after it, appending its
+    # lexemes to ``out``, or -1 (``out`` as it was) when it does not match.
+
+    @staticmethod
+    def _skip(text: str, at: int) -> int:
+        end = len(text)
+        while at < end and text[at] in _WHITE:
+            at += 1
+        return at
+
+    def _token(self, pattern: re.Pattern[str], role: str, text: str, at: int, out: list[Lexeme]) -> int:
+        at = self._skip(text, at)
+        found = pattern.match(text, at)
+        if found is None:
+            return -1
+        out.append(Lexeme(role, found.group(), at, found.end()))
+        return found.end()
+
+    def _matches(self, pattern: re.Pattern[str], text: str, at: int) -> bool:
+        return pattern.match(text, self._skip(text, at)) is not None
+
+    def _comma(self, text: str, at: int) -> int:
+        at = self._skip(text, at)
+        return at + 1 if text.startswith(",", at) else -1
+
+    def _leaf_item(self, text: str, at: int, out: list[Lexeme]) -> int:
+        at = self._token(self.leaf_value, LEAF_VALUE, text, at, out)
+        if at < 0:
+            return -1
+        after = self._token(self.verso, VERSO, text, at, out)
+        at = after if after >= 0 else at
+        after = self._token(self.leaf_to, LEAF_TO, text, at, out)
+        if after >= 0:
+            at = after
+            after = self._token(self.verso, VERSO, text, at, out)
+            at = after if after >= 0 else at
+        return at
+
+    def _leaves(self, text: str, at: int, out: list[Lexeme]) -> int:
+        kept = len(out)
+        at = self._token(self.leaf, LEAF, text, at, out)
+        if at >= 0:
+            at = self._leaf_item(text, at, out)
+        if at < 0:
+            del out[kept:]
+            return -1
+        for _ in range(MAX_LEAF_ITEMS - 1):
+            comma = self._comma(text, at)
+            if comma < 0:
+                break
+            size = len(out)
+            after = self._leaf_item(text, comma, out)
+            if after < 0:
+                del out[size:]
+                break
+            at = after
+        return at
+
+    def _field(self, text: str, at: int, out: list[Lexeme]) -> int:
+        comma = self._comma(text, at)
+        at = comma if comma >= 0 else at
+        kept = len(out)
+        after = self._token(self.opis, OPIS, text, at, out)
+        if after >= 0:
+            after = self._token(self.opis_value, OPIS_VALUE, text, after, out)
+            if after >= 0:
+                return after
+            del out[kept:]
+        after = self._token(self.edkhr, EDKHR, text, at, out)
+        if after < 0:
+            after = self._token(self.delo, DELO, text, at, out)
+        if after >= 0:
+            after = self._token(self.unit_value, UNIT_VALUE, text, after, out)
+            if after >= 0:
+                return after
+            del out[kept:]
+        return self._leaves(text, at, out)
+
+    def _ending(self, text: str, at: int, out: list[Lexeme]) -> int:
+        for _ in range(MAX_FIELDS):
+            after = self._field(text, at, out)
+            if after < 0:
+                break
+            at = after
+        if self._matches(self.date, text, at):
+            raise _Bail()
+        return at
+
+    def _fond(self, strict: bool, text: str, at: int, out: list[Lexeme]) -> int:
+        at = self._token(self.fond_strict if strict else self.fond, FOND, text, at, out)
+        if at >= 0:
+            at = self._token(self.fond_value, FOND_VALUE, text, at, out)
+        if at >= 0 and self._matches(self.name, text, at):
+            raise _Bail()
+        return at
+
+    def _named(self, text: str, out: list[Lexeme]) -> int:
+        at = self._token(self.archive, ARCHIVE, text, 0, out)
+        if at < 0:
+            return -1
+        comma = self._comma(text, at)
+        at = self._fond(False, text, comma if comma >= 0 else at, out)
+        return -1 if at < 0 else self._ending(text, at, out)
+
+    def _continued(self, text: str, out: list[Lexeme]) -> int:
+        at = self._fond(True, text, 0, out)
+        if at < 0:
+            return -1
+        comma = self._comma(text, at)
+        head = comma if comma >= 0 else at
+        if not any(self._matches(p, text, head) for p in (self.opis, self.edkhr, self.delo)):
+            return -1
+        return self._ending(text, at, out)
+
+    def reference(self, text: str) -> list[Lexeme]:
+        out: list[Lexeme] = []
+        if self._named(text, out) >= 0:
+            return out
+        out.clear()
+        return out if self._continued(text, out) >= 0 else []
+
+    def leaf_locator(self, text: str) -> list[Lexeme]:
+        out: list[Lexeme] = []
+        at = self._leaves(text, 0, out)
+        if at >= 0 and self._matches(self.date, text, at):
+            raise _Bail()
+        return out if at >= 0 else []
+
+    def leaf_tail(self, text: str) -> list[Lexeme]:
+        at = self._skip(text, 0)
+        if self.separator.match(text, at) is None:
+            return []
+        at = self._skip(text, at + 1)
+        signal = self.signal.match(text, at)
+        if signal is None:
+            return []
+        out: list[Lexeme] = []
+        return out if self._leaves(text, signal.end(), out) >= 0 else []
+
+
+def parse(grammar: Grammar, element: str, text: str, start: int, end: int | None = None) -> list[Lexeme]:
+    """``parse_at(getattr(grammar, element), text, start, end)``, computed by the fast path when
+    it can (``element`` is ``reference``, ``leaf_locator`` or ``leaf_tail``)."""
+    found = parse_fast(grammar, element, text, start, end)
+    return found if found is not None else parse_at(getattr(grammar, element), text, start, end)
+
+
+def parse_fast(
+    grammar: Grammar, element: str, text: str, start: int, end: int | None = None
+) -> list[Lexeme] | None:
+    """What :func:`parse_at` gives for ``element``, by the fast path alone; None where it leaves
+    the text to pyparsing. Windows grow as :func:`parse_at`'s do, so the two agree exactly."""
+    rule = getattr(grammar.fast, element)
+    stop = len(text) if end is None else min(end, len(text))
+    window = _WINDOW
+    while True:
+        piece = text[start : min(stop, start + window)]
+        try:
+            found: list[Lexeme] = rule(piece)
+        except _Bail:
+            return None
+        if not found or found[-1].end < len(piece) or start + len(piece) >= stop:
+            return [Lexeme(x.role, x.text, x.start + start, x.end + start) for x in found] if start else found
+        window *= 4
