@@ -653,10 +653,12 @@ def fingerprint(
     """
     seen: Counter[str] = Counter()
     result: list[Diagnostic] = []
+    stable: dict[str, str] = {}  # each path resolved once
     for diagnostic in sorted(diagnostics, key=lambda d: d.sort_key):
-        basis = "\0".join(
-            (diagnostic.code, _stable_path(diagnostic.span.path, root), _context(diagnostic, sources))
-        )
+        path = diagnostic.span.path
+        if path not in stable:
+            stable[path] = _stable_path(path, root)
+        basis = "\0".join((diagnostic.code, stable[path], _context(diagnostic, sources)))
         seen[basis] += 1
         digest = hashlib.sha256(f"{basis}\0{seen[basis]}".encode()).hexdigest()[:16]
         result.append(replace(diagnostic, fingerprint=digest))

@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 VERSION = 1
 
 
-#: One encoder for the whole report (``json.dumps`` with options builds a new one per call).
-_dumps = json.JSONEncoder(ensure_ascii=False).encode
+#: One encoder for the whole report (``json.dumps`` with options builds a new one per call); the
+#: report's values are trees of dicts and lists, so no check for circular references.
+_dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
 def write(report: Report, stream: TextIO) -> None:
