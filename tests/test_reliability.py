@@ -37,6 +37,9 @@ from notecheck.readers import INPUT_FORMATS
 
 from .conftest import BIBLIOGRAPHY, SCHEMA
 
+#: The heavier properties run half the profile's examples each, so the suite stays short.
+HALF = settings(max_examples=max(10, settings().max_examples // 2))
+
 EXTENSIONS = {"text": "txt", "markdown": "md", "latex": "tex", "tei": "xml", "docx": "docx"}
 
 #: Pieces of damaged scholarly text: OCR confusions, citation forms, markup of every format,
@@ -287,10 +290,6 @@ def assert_renders(report: Report, schema: dict[str, Any], fmts: tuple[str, ...]
 # --- any edition ---------------------------------------------------------------------------------
 
 
-#: Per-format tests run half the profile's examples each (five formats: the suite stays short).
-HALF = settings(max_examples=max(10, settings().max_examples // 2))
-
-
 @pytest.mark.parametrize("input_format", INPUT_FORMATS)
 @HALF
 @given(data=st.data())
@@ -304,6 +303,7 @@ def test_any_edition_gives_a_report_without_internal_errors(
     assert_renders(report, schema, ("json", "text"))
 
 
+@HALF
 @given(text=numbered_notes(), how=ENCODINGS)
 def test_any_numbered_notes_render_in_every_format(
     text: str, how: str, bibliography: Bibliography, schema: dict[str, Any]
@@ -313,6 +313,7 @@ def test_any_numbered_notes_render_in_every_format(
     assert_renders(report, schema)
 
 
+@HALF
 @given(text=texts)
 def test_any_edition_without_a_bibliography_still_checks(text: str, schema: dict[str, Any]) -> None:
     report = check_bytes(encodings(text, "utf-8"), "text", None)
@@ -439,6 +440,7 @@ def bib_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("bibliographies")
 
 
+@HALF
 @given(text=bibtex_texts())
 def test_any_bibtex_gives_a_report_without_internal_errors(
     text: str, bib_folder: Path, schema: dict[str, Any]
@@ -450,6 +452,7 @@ def test_any_bibtex_gives_a_report_without_internal_errors(
     assert_renders(report, schema, ("json", "text"))
 
 
+@HALF
 @given(text=csl_json_texts())
 def test_any_csl_json_gives_a_report_without_internal_errors(
     text: str, bib_folder: Path, schema: dict[str, Any]
