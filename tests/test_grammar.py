@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import pyparsing as pp
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from notecheck import grammar as g
 from notecheck.models import Note, Source, Span, TextMap
-from notecheck.split import _expand, _NoteSplitter, plain_pages, roman_to_int
+from notecheck.split import (
+    _expand,
+    _NoteSplitter,
+    _scan_locator_pyparsing,
+    plain_pages,
+    roman_to_int,
+    scan_locator,
+)
 
 from .chicago import chicago_range
 
@@ -184,6 +191,98 @@ def test_fast_path_agrees_with_the_grammar(items: list[tuple[int, int | None]], 
             by_grammar[0].text,
         )
         assert backward == by_grammar[1]
+
+
+_LOCATOR_ATOMS = st.sampled_from(
+    [
+        *"0123456789 ,.;:()-–\nxivlcIVXLnp",
+        "387",
+        "91",
+        ", ",
+        "and ",
+        "esp. ",
+        "especially ",
+        "p.",
+        "pp. ",
+        "page ",
+        "pages ",
+        "l. ",
+        "ll.",
+        "1. ",
+        "I. ",
+        "11. ",
+        "Il. ",
+        "|. ",
+        "n. ",
+        "nn. ",
+        "chap. ",
+        "chaps. ",
+        "ch. ",
+        "chapter ",
+        "note ",
+        "notes ",
+        "passim",
+        " passim",
+        "VII, ",
+        "vol. 2, ",
+        "t. 3, ",
+        "2:",
+        "xi",
+        "xii-xv",
+        "ob.",
+        " ob.",
+        "fig. ",
+        "table ",
+        "§ ",
+        "§§ ",
+        "no. ",
+        "S. ",
+        "\t",
+        "\r\n",
+    ]
+)
+
+
+def _comparable(scanned):  # type: ignore[no-untyped-def]
+    """A scan with each run's unmatched groups left out (pyparsing keeps them as None)."""
+    if scanned is None:
+        return None
+    items, start, end = scanned
+    runs = [
+        item
+        if isinstance(item, str)
+        else (item.kind, item.start, item.end, {k: v for k, v in item.groups.items() if v})
+        for item in items
+    ]
+    return runs, start, end
+
+
+@given(st.lists(_LOCATOR_ATOMS, min_size=1, max_size=14).map("".join), st.booleans())
+@settings(max_examples=400)
+def test_compiled_locator_walk_agrees_with_pyparsing(text: str, leaf_context: bool) -> None:
+    by_terms = scan_locator(text, leaf_context=leaf_context)
+    by_pyparsing = _scan_locator_pyparsing(text, leaf_context=leaf_context)
+    assert _comparable(by_terms) == _comparable(by_pyparsing)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "387-91",
+        "387 ",
+        "60, 140, and chap. 3 x",
+        "esp. 41-45, 127",
+        "esp. x",
+        "l. 4 ob., 5",
+        "VII, 274, 280",
+        "1. 47",
+    ],
+)
+def test_compiled_locator_walk_agrees_on_hand_written_locators(text: str) -> None:
+    for leaf_context in (False, True):
+        assert _comparable(scan_locator(text, leaf_context=leaf_context)) == _comparable(
+            _scan_locator_pyparsing(text, leaf_context=leaf_context)
+        )
 
 
 @pytest.mark.parametrize("text", ["447 n. 59", "60, chap. 3", "12, esp. 14", "VII, 274", "2:185", "45n12"])

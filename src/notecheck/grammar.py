@@ -88,10 +88,17 @@ _PAGE_ITEM = rf"(?:{_R}(?:\s*nn?\.\s*{_R}|nn?{_R})?|{_ROMAN})"
 _PAGES = rf"{_PAGE_ITEM}(?:\s*,\s*{_PAGE_ITEM})*"
 
 
+#: Every run's Regex term by the run element built from it (the compiled fast path walks these).
+_RUN_TERM: dict[int, tuple[str, pp.Regex]] = {}
+
+
 def _run(kind: str, pattern: str) -> pp.ParserElement:
     """One run of a locator, tagged with its kind and located in the text."""
-    term = pp.Regex(pattern).set_name(f"{kind} run")
-    return pp.Group(pp.Tag("kind", kind) + pp.Located(term)("run")).set_name(f"{kind} run")
+    term = pp.Regex(pattern)
+    term.set_name(f"{kind} run")
+    element = pp.Group(pp.Tag("kind", kind) + pp.Located(term)("run")).set_name(f"{kind} run")
+    _RUN_TERM[id(element)] = (kind, term)
+    return element
 
 
 #: ``l. 33``, ``ll. 3, 6, 9``, ``l. 4 ob.``
@@ -120,15 +127,24 @@ PAGE_RUN = _run(
     "page",
     rf"(?:(?P<label>pp?\.|pages?(?=\s)|S\.(?=\s*\d))\s*)?(?P<numbers>{_PAGES})(?:\s+(?P<passim>passim)\b)?",
 )
-_ESP = pp.Regex(r"esp\.|especially(?=\s)")("esp").set_name("esp.")
-_SEPARATOR = pp.Suppress(pp.Regex(r",(?:\s*and(?=\s))?|and(?=\s)")).set_name("locator separator")
-_PRINT_RUNS = (
-    LEAF_RUN | CHAPTER_RUN | NOTE_RUN | OTHER_RUN | PASSIM_RUN | VOLUME_RUN | COLON_VOLUME_RUN | PAGE_RUN
+ESP = pp.Regex(r"esp\.|especially(?=\s)")("esp").set_name("esp.")
+SEPARATOR_TERM = pp.Regex(r",(?:\s*and(?=\s))?|and(?=\s)").set_name("locator separator")
+_SEPARATOR = pp.Suppress(SEPARATOR_TERM).set_name("locator separator")
+_PRINT_ORDER = (
+    LEAF_RUN,
+    CHAPTER_RUN,
+    NOTE_RUN,
+    OTHER_RUN,
+    PASSIM_RUN,
+    VOLUME_RUN,
+    COLON_VOLUME_RUN,
+    PAGE_RUN,
 )
+_PRINT_RUNS = pp.MatchFirst(_PRINT_ORDER)
 
 
 def _locator(runs: pp.ParserElement) -> pp.ParserElement:
-    run = pp.Opt(_ESP) + runs
+    run = pp.Opt(ESP) + runs
     return pp.Group(run + pp.ZeroOrMore(_SEPARATOR + run))("runs")
 
 
@@ -137,6 +153,10 @@ def _locator(runs: pp.ParserElement) -> pp.ParserElement:
 LOCATOR = _locator(_PRINT_RUNS).set_name("locator")
 #: A locator after an archival reference or an ibid: also reads OCR-damaged leaf labels.
 LEAF_LOCATOR = _locator(DAMAGED_LEAF_RUN | _PRINT_RUNS).set_name("leaf-context locator")
+#: The runs of :data:`LOCATOR` and of :data:`LEAF_LOCATOR` as ``(kind, Regex term)``, in the order
+#: the grammar tries them (ordered choice): the compiled fast path walks the same terms.
+PRINT_RUN_TERMS = tuple(_RUN_TERM[id(run)] for run in _PRINT_ORDER)
+LEAF_RUN_TERMS = (_RUN_TERM[id(DAMAGED_LEAF_RUN)], *PRINT_RUN_TERMS)
 #: The Regex term of every run, by name, so the splitter can re-read a run's groups.
 RUN_TERMS = {
     name: expr

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, insort
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -1146,21 +1146,18 @@ class _NoteSplitter:
     def _parse_locator_grammar(
         self, start: int, end: int, *, leaf_context: bool
     ) -> tuple[Locator, tuple[tuple[int, int, int, int], ...], int] | None:
-        """:meth:`_parse_locator` by the full grammar, without the fast path."""
-        import pyparsing as pp
-
-        expr = _located("LEAF_LOCATOR" if leaf_context else "LOCATOR")
+        """:meth:`_parse_locator` without the plain-pages fast path: the locator grammar, walked
+        by its compiled terms (:func:`scan_locator`), or by pyparsing where those decline."""
         piece = self.text[start:end]
-        try:
-            result = expr.parse_string(piece)
-        except pp.ParseException:
+        scanned = scan_locator(piece, leaf_context=leaf_context)
+        if scanned is None:
             return None
-        located = result
-        loc_start, loc_end = start + located.locn_start, start + located.locn_end
+        items, locn_start, locn_end = scanned
+        loc_start, loc_end = start + locn_start, start + locn_end
         loc_end = loc_start + len(self.text[loc_start:loc_end].rstrip())
-        if located.locn_start != len(piece) - len(piece.lstrip()):
+        if locn_start != len(piece) - len(piece.lstrip()):
             return None
-        locator, backward = _locator_from(located.value.runs, self.text, start)
+        locator, backward = _locator_from(items, self.text, start)
         if locator is None:
             return None
         return (
@@ -1681,7 +1678,7 @@ def roman_to_int(numeral: str) -> int:
 
 
 def _locator_from(
-    runs: pp.ParseResults, text: str, offset: int
+    runs: Sequence[_Run | str], text: str, offset: int
 ) -> tuple[Locator | None, tuple[tuple[int, int, int, int], ...]]:
     """A :class:`Locator` from the grammar's runs; ``offset`` is the note offset of the parsed piece.
 
@@ -1700,10 +1697,9 @@ def _locator_from(
     for run in runs:
         if isinstance(run, str):
             continue  # esp.
-        located = run.run
-        values = located.value
-        run_start = offset + located.locn_start
-        run_text = text[run_start : offset + located.locn_end]
+        values = run.groups
+        run_start = offset + run.start
+        run_text = text[run_start : offset + run.end]
         if kind is None:
             kind = run.kind
             label = values.get("label") or None
@@ -1762,6 +1758,108 @@ def _name_like(text: str) -> bool:
     if _grammar().NAME_LIST.re.fullmatch(text):
         return True
     return len(text.split()) <= 5 and ":" not in text and text[:1].isupper() and not _has_prose(text)
+
+
+# --- the locator grammar, walked by its compiled terms -------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """One run of a locator: its kind, its offsets in the parsed piece and its named groups."""
+
+    kind: str
+    start: int
+    end: int
+    groups: Mapping[str, str | None]
+
+
+_Scanned = tuple[list[_Run | str], int, int]  # the runs (and "esp." strings), locator start, end
+_PP_WHITE = re.compile(r"[ \n\r\t]*")  # pyparsing's default whitespace
+_RUN_GROUPS = ("label", "numbers", "volume", "roman_volume", "volume_label", "passim")
+
+
+@cache
+def _locator_terms(
+    leaf_context: bool,
+) -> tuple[tuple[tuple[str, re.Pattern[str]], ...], re.Pattern[str], re.Pattern[str]]:
+    g = _grammar()
+    runs = g.LEAF_RUN_TERMS if leaf_context else g.PRINT_RUN_TERMS
+    return tuple((kind, term.re) for kind, term in runs), g.ESP.re, g.SEPARATOR_TERM.re
+
+
+def scan_locator(piece: str, *, leaf_context: bool) -> _Scanned | None:
+    """The locator at the start of ``piece``: its runs, where it starts and where it ends.
+
+    Walks :data:`notecheck.grammar.LOCATOR` (or ``LEAF_LOCATOR``) the way pyparsing does —
+    whitespace skipped before every term, ordered choice among the runs, ``esp.`` optional,
+    the repetition ending at the first separator not followed by a run — over the grammar's own
+    compiled terms, without building parse results. A piece holding a tab goes to pyparsing,
+    which expands tabs before parsing. ``tests/test_grammar.py`` checks that the two agree.
+    """
+    if "\t" in piece:
+        return _scan_locator_pyparsing(piece, leaf_context=leaf_context)
+    runs, esp, separator = _locator_terms(leaf_context)
+    white = _PP_WHITE
+    items: list[_Run | str] = []
+    start = white.match(piece).end()  # type: ignore[union-attr]
+    at = _run_at(piece, start, runs, esp, items)
+    if at < 0:
+        return None
+    # The repetition skips the spaces before it; with no separator and run after them, the
+    # locator ends after those spaces (pyparsing's ZeroOrMore keeps its pre-parsed position).
+    end = white.match(piece, at).end()  # type: ignore[union-attr]
+    while True:
+        sep = separator.match(piece, white.match(piece, at).end())  # type: ignore[union-attr]
+        if sep is None:
+            break
+        kept = len(items)
+        after = _run_at(piece, sep.end(), runs, esp, items)
+        if after < 0:
+            del items[kept:]
+            break
+        at = end = after
+    return items, start, end
+
+
+def _run_at(
+    piece: str,
+    at: int,
+    runs: tuple[tuple[str, re.Pattern[str]], ...],
+    esp: re.Pattern[str],
+    items: list[_Run | str],
+) -> int:
+    """One ``[esp.] run`` at ``at``; its end, or -1 (``items`` may then hold an ``esp.``)."""
+    at = _PP_WHITE.match(piece, at).end()  # type: ignore[union-attr]
+    found = esp.match(piece, at)
+    if found is not None:
+        items.append(found.group())
+        at = _PP_WHITE.match(piece, found.end()).end()  # type: ignore[union-attr]
+    for kind, pattern in runs:
+        match = pattern.match(piece, at)
+        if match is not None:
+            items.append(_Run(kind, at, match.end(), match.groupdict()))
+            return match.end()
+    return -1
+
+
+def _scan_locator_pyparsing(piece: str, *, leaf_context: bool) -> _Scanned | None:
+    """:func:`scan_locator` by pyparsing itself (the reference the compiled walk must agree with)."""
+    import pyparsing as pp
+
+    expr = _located("LEAF_LOCATOR" if leaf_context else "LOCATOR")
+    try:
+        located = expr.parse_string(piece)
+    except pp.ParseException:
+        return None
+    items: list[_Run | str] = []
+    for run in located.value.runs:
+        if isinstance(run, str):
+            items.append(run)
+            continue
+        values = run.run.value
+        groups = {name: values.get(name) for name in _RUN_GROUPS}
+        items.append(_Run(run.kind, run.run.locn_start, run.run.locn_end, groups))
+    return items, located.locn_start, located.locn_end
 
 
 _PLAIN_RANGE = r"(?P<first>\d+)(?:\s*[-–—‐‑]\s*(?P<last>\d+))?"
