@@ -157,3 +157,47 @@ def test_remembered_person_look_ups_are_the_look_ups(
     assert first == catalogue._by_person_uncached(cited)
     assert catalogue.by_person(cited) == first  # from memory, and a fresh list
     assert catalogue.by_person(cited) is not catalogue.by_person(cited)
+
+
+def test_full_citations_weighed_near_titles_first_accept_what_weighing_all_accepts() -> None:
+    """``match_full`` weighs names and years only for entries whose title could be accepted; the
+    accepted entries are those of weighing every entry of the pool."""
+    from notecheck.bibliography import load_bibliography_text
+    from notecheck.models import Form
+    from notecheck.readers import read_edition_text
+    from notecheck.resolve import resolve
+    from notecheck.resolve.context import Context
+    from notecheck.resolve.full import _accept, _evidence, match_full
+    from notecheck.split import parse_edition
+
+    from .chicago import ChicagoSequence
+
+    checked = 0
+    for seed in range(6):
+        sequence = ChicagoSequence(seed).sequence(40)
+        edition = read_edition_text(sequence.text, "generated.txt")
+        bibliography = load_bibliography_text(sequence.bibtex, "generated.bib")
+        parsed = parse_edition(edition)
+        resolve(edition, bibliography, parsed=parsed)
+        context = Context(edition, parsed, match.catalogue_of(bibliography))
+        context.note_position = {note.index: n for n, note in enumerate(edition.notes)}
+        for citation in parsed.all_citations():
+            if citation.form is not Form.FULL:
+                continue
+            accepted, _ = match_full(citation, context)
+            fields = citation.fields
+            names = [
+                match.CitedName.parse(n) for n in (*fields.authors, *fields.editors, *fields.translators)
+            ]
+            titles = [t for t in dict.fromkeys((fields.title or "", fields.short_title or "")) if t]
+            pool = dict.fromkeys(
+                [k for t in titles for k in context.catalogue.by_title(t)]
+                + [k for n in names for k in context.catalogue.by_person(n)]
+            )
+            everything = [_evidence(key, citation, context, names, titles) for key in pool]
+            long_title = any(len(match.squash(t)) >= 16 for t in titles)
+            plain = _accept(everything, long_title)
+            if plain:
+                assert accepted == plain
+                checked += 1
+    assert checked > 20

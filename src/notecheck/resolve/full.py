@@ -26,8 +26,8 @@ from notecheck.resolve.match import (
     SUGGEST,
     CitedName,
     main_title,
+    names_any,
     people,
-    person_matches,
     similarity,
     squash,
     year_of,
@@ -98,7 +98,14 @@ def full_key(citation: Citation, context: Context) -> str | None:
 
 
 def match_full(citation: Citation, context: Context) -> tuple[list[Evidence], list[Evidence]]:
-    """The entries a full citation can be (accepted) and every entry considered (evidence)."""
+    """The entries a full citation can be (accepted), and the evidence: for every entry
+    considered when none is accepted (the suggestions come from it), else for those whose title
+    is near enough to be accepted at all.
+
+    Names and years are weighed only for entries whose title could be accepted (a title under
+    :data:`DIFFERENT_TITLE` never is), so a common surname (every work of every Smith in the
+    pool) costs one title comparison per work; the result is the same as weighing them all.
+    """
     catalogue = context.catalogue
     fields = citation.fields
     names = [CitedName.parse(n) for n in (*fields.authors, *fields.editors, *fields.translators)]
@@ -108,7 +115,16 @@ def match_full(citation: Citation, context: Context) -> tuple[list[Evidence], li
         pool.update(dict.fromkeys(catalogue.by_title(title)))
     for name in names:
         pool.update(dict.fromkeys(catalogue.by_person(name)))
-    evidence = [_evidence(key, citation, context, names, titles) for key in pool]
+    scores = {key: catalogue.title_score(key, titles) for key in pool}
+
+    def weigh(near_only: bool) -> list[Evidence]:
+        return [
+            _evidence(key, citation, context, names, titles, score)
+            for key, score in scores.items()
+            if score >= DIFFERENT_TITLE or not near_only
+        ]
+
+    evidence = weigh(near_only=True)
     long_title = any(len(squash(t)) >= DISTINCT_TITLE for t in titles)
     accepted = _accept(evidence, long_title)
     if not accepted and titles:  # fuzzy only on a miss
@@ -117,8 +133,13 @@ def match_full(citation: Citation, context: Context) -> tuple[list[Evidence], li
             more.update(dict.fromkeys(key for key, _, _ in catalogue.fuzzy(title, cutoff=SUGGEST)))
         if catalogue.bibliography is not None:
             more.update(dict.fromkeys(e.key for e in catalogue.bibliography.by_title_words(titles[0], 2)[:8]))
-        evidence += [_evidence(key, citation, context, names, titles) for key in more if key not in pool]
+        for key in more:
+            if key not in scores:
+                scores[key] = catalogue.title_score(key, titles)
+        evidence = weigh(near_only=True)
         accepted = _accept(evidence, long_title)
+    if not accepted:
+        evidence = weigh(near_only=False)
     return accepted, evidence
 
 
@@ -136,16 +157,22 @@ def _volume(citation: Citation, context: Context) -> list[Evidence]:
 
 
 def _evidence(
-    key: str, citation: Citation, context: Context, names: list[CitedName], titles: list[str]
+    key: str,
+    citation: Citation,
+    context: Context,
+    names: list[CitedName],
+    titles: list[str],
+    title_score: float | None = None,
 ) -> Evidence:
     catalogue = context.catalogue
     entry = catalogue.get(key)
     listed = people(entry) if entry is not None else ()
-    name_match = any(person_matches(n, p) for n in names for p in listed) if names and listed else None
+    name_match = any(names_any(n, listed) for n in names) if names and listed else None
     cited_year = year_of(citation.fields.year) or year_of(citation.fields.date)
     years = catalogue.years(key)
     year_match = (cited_year in years) if cited_year and years else None
-    return Evidence(key, catalogue.title_score(key, titles), name_match, year_match)
+    score = catalogue.title_score(key, titles) if title_score is None else title_score
+    return Evidence(key, score, name_match, year_match)
 
 
 #: Squashed length from which a title is too specific to be another work's by chance.
