@@ -201,3 +201,20 @@ def test_full_citations_weighed_near_titles_first_accept_what_weighing_all_accep
                 assert accepted == plain
                 checked += 1
     assert checked > 20
+
+
+@given(
+    st.integers(0, 50),
+    st.integers(0, 20),
+    st.integers(-2, 2),
+    st.integers(-3, 25),
+    st.booleans(),
+)
+def test_a_one_piece_text_map_maps_as_the_general_search_does(
+    source_start: int, length: int, change: int, offset: int, end: bool
+) -> None:
+    from notecheck.models import TextMap
+
+    one = TextMap(((0, source_start, length, max(0, length + change)),))
+    searched = TextMap((*one.pieces, (10**6, 10**7, 1, 1)))  # a far second piece: the bisect path
+    assert one.to_source(offset, end=end) == searched.to_source(offset, end=end)

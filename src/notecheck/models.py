@@ -121,11 +121,15 @@ class TextMap:
         With ``end=True`` the offset is read as an exclusive end, so an end that falls on a piece
         boundary stays at the end of the earlier piece instead of jumping to the next one.
         """
-        if not self.pieces:
+        pieces = self.pieces
+        if not pieces:
             return 0
-        probe = offset - 1 if end and offset > 0 else offset
-        index = max(0, bisect_right(self._starts, probe) - 1)
-        text_start, source_start, text_length, source_length = self.pieces[index]
+        if len(pieces) == 1:  # most notes: one stretch of the source, nothing to search
+            index = 0
+        else:
+            probe = offset - 1 if end and offset > 0 else offset
+            index = max(0, bisect_right(self._starts, probe) - 1)
+        text_start, source_start, text_length, source_length = pieces[index]
         inside = offset - text_start
         if text_length == source_length:
             return source_start + max(0, min(inside, text_length))
