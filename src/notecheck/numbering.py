@@ -127,9 +127,10 @@ def _sequence(notes: Sequence[Note]) -> list[Diagnostic]:
             )
         )
     expected = 1
+    taken = sorted(present | filled)
     for index in run:
         number = numbers[index]
-        missing = [n for n in range(expected, number) if n not in present and n not in filled]
+        missing = _missing(expected, number, taken)
         if missing:
             found.append(
                 NUMBER_GAP.at(
@@ -144,9 +145,27 @@ def _sequence(notes: Sequence[Note]) -> list[Diagnostic]:
     return found
 
 
-def _describe_missing(missing: Sequence[int]) -> str:
-    ranges = compact_ranges(missing)
-    return f"note {ranges}" if len(missing) == 1 else f"notes {ranges} are"
+def _missing(first: int, stop: int, taken: Sequence[int]) -> list[tuple[int, int]]:
+    """The numbers in ``[first, stop)`` not in ``taken`` (sorted), as inclusive ranges.
+
+    Works on ranges, never on every number, so a jump from note 1 to note 10^9 costs nothing,
+    and looks only at the taken numbers inside the range.
+    """
+    ranges: list[tuple[int, int]] = []
+    start = first
+    for number in taken[bisect_left(taken, first) : bisect_left(taken, stop)]:
+        if number > start:
+            ranges.append((start, number - 1))
+        start = number + 1
+    if start < stop:
+        ranges.append((start, stop - 1))
+    return ranges
+
+
+def _describe_missing(missing: Sequence[tuple[int, int]]) -> str:
+    ranges = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in missing)
+    single = len(missing) == 1 and missing[0][0] == missing[0][1]
+    return f"note {ranges}" if single else f"notes {ranges} are"
 
 
 def compact_ranges(numbers: Sequence[int]) -> str:

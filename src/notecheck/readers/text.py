@@ -31,7 +31,7 @@ confusions); nothing depends on the strings or note numbers of one edition.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -73,7 +73,7 @@ LOCATOR_ABBREVIATIONS = frozenset(
 
 _LEAD = " \t\ufeff\xa0"
 _LABEL = re.compile(
-    r"[ \t\ufeff\xa0]*(?:\[(?P<bracketed>[0-9A-Za-z|!]{1,5})\]|(?P<core>[0-9A-Za-z|!]{1,5})(?P<punct>[.)]))"
+    r"[ \t\ufeff\xa0]*(?:\[(?P<bracketed>\d{1,9}|[0-9A-Za-z|!]{1,5})\]|(?P<core>\d{1,9}|[0-9A-Za-z|!]{1,5})(?P<punct>[.)]))"
 )
 _NOTES_HEADING = re.compile(r"(?:end\s?notes|notes|notes\s+and\s+references)\s*:?", re.IGNORECASE)
 _AFTER_NOTES_HEADING = re.compile(
@@ -82,7 +82,7 @@ _AFTER_NOTES_HEADING = re.compile(
 _DOCUMENT_HEADING = re.compile(r"document\s+(?P<number>\d{1,3}|[IVXLC]{1,7})\s*[.:]?", re.IGNORECASE)
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _SENTENCE_END = frozenset(".!?)]\"'”’»:;")
-_MAX_LABEL_VALUE = 99_999
+_MAX_LABEL_VALUE = 999_999_999  # the contract's largest note number (10^9 - 1)
 
 # Note-start scores: see _choose_starts.
 _STRONG = 12
@@ -394,23 +394,29 @@ def _choose_starts(candidates: Sequence[_Candidate]) -> list[tuple[_Candidate, i
     """
     if not candidates:
         return []
-    size = max(max(c.values) for c in candidates) + 1
+    # The trees are indexed by rank among the candidates' values (coordinate compression), so a
+    # label of 10^9 costs no more memory than a label of 9.
+    ranked = sorted({value for c in candidates for value in c.values})
+    rank = {value: position for position, value in enumerate(ranked, start=1)}
+    size = len(ranked)
     # best[u]: the best path ending in number u; prefix tree of best+u (gaps); suffix of best-u (back).
-    best: list[tuple[float, int]] = [(float("-inf"), -1)] * (size + 2)
+    best: dict[int, tuple[float, int]] = {}
     gap_tree = _MaxTree(size)
-    back_tree = _MaxTree(size)  # position size+1-u
+    back_tree = _MaxTree(size)  # position size+1-rank(u)
     states: list[tuple[int, int, int]] = []  # (candidate index, value, previous state)
     scores: list[float] = []
     for index, candidate in enumerate(candidates):
         found: list[tuple[int, float, int]] = []
         for value in candidate.values:
             options: list[tuple[float, int]] = [(-(_GAP_COST + value - 1) if value > 1 else 0.0, -1)]
-            if best[value - 1][1] >= 0:
+            if value - 1 in best:
                 options.append(best[value - 1])
-            score, state = gap_tree.query(value - 2)
+            # Values <= value - 2 (a gap): ranks up to the last value below value - 1.
+            score, state = gap_tree.query(bisect_right(ranked, value - 2))
             if state >= 0:
                 options.append((score - value - (_GAP_COST - 1), state))
-            score, state = back_tree.query(size + 1 - value)
+            # Values >= value (going back, or a duplicate): the suffix from value's rank.
+            score, state = back_tree.query(size + 1 - rank[value])
             if state >= 0:
                 options.append((score + value - _BACK_COST, state))
             score, previous = max(options, key=lambda option: option[0])
@@ -419,10 +425,10 @@ def _choose_starts(candidates: Sequence[_Candidate]) -> list[tuple[_Candidate, i
             states.append((index, value, previous))
             scores.append(score)
             state = len(states) - 1
-            if score > best[value][0]:
+            if score > best.get(value, (float("-inf"), -1))[0]:
                 best[value] = (score, state)
-                gap_tree.update(value, (score + value, state))
-                back_tree.update(size + 1 - value, (score - value, state))
+                gap_tree.update(rank[value], (score + value, state))
+                back_tree.update(size + 1 - rank[value], (score - value, state))
     state = max(range(len(states)), key=lambda s: (scores[s], -s))
     path: list[tuple[_Candidate, int]] = []
     while state >= 0:
@@ -675,19 +681,23 @@ def _find_calls(source: Source, lines: Sequence[_Line], notes: int) -> list[Note
     candidates = [c for line in lines for c in _call_candidates(line, notes)]
     if not candidates:
         return []
-    tree = _MaxTree(notes)
+    # The tree is indexed by rank among the candidates' values, so its size does not depend on
+    # how large the note numbers are.
+    ranked = sorted({value for *_, values, _ in candidates for value in values})
+    rank = {value: position for position, value in enumerate(ranked, start=1)}
+    tree = _MaxTree(len(ranked))
     states: list[tuple[int, int, int]] = []  # (candidate, value, previous state)
     scores: list[int] = []
     for index, (_, _, _, values, kind) in enumerate(candidates):
         weight = _CALL_WEIGHTS[kind]
         found = []
         for value in values:
-            score, previous = tree.query(value - 1)
+            score, previous = tree.query(bisect_left(ranked, value))  # values below this one
             found.append((value, (score if previous >= 0 else 0) + weight, previous))
         for value, score, previous in found:
             states.append((index, value, previous))
             scores.append(int(score))
-            tree.update(value, (score, len(states) - 1))
+            tree.update(rank[value], (score, len(states) - 1))
     state = max(range(len(states)), key=lambda s: (scores[s], -s))
     chosen: dict[int, int] = {}
     while state >= 0:
