@@ -114,3 +114,35 @@ def test_without_worker_processes_the_rest_is_checked_here(
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", NoPool)
     assert json.loads(render(check(texts, bib=bib, config=Config(), jobs=2))) == expected
+
+
+def test_checking_leaves_the_garbage_collector_as_it_found_it(corpus: tuple[list[Path], Path]) -> None:
+    texts, bib = corpus
+    assert gc.get_freeze_count() == 0
+    check(texts, bib=bib, config=Config())
+    assert gc.get_freeze_count() == 0  # what a document froze is released with it
+    held = [object() for _ in range(10)]
+    gc.freeze()  # the caller's own frozen objects are not ours to unfreeze
+    try:
+        frozen = gc.get_freeze_count()
+        check(texts, bib=bib, config=Config())
+        assert 0 < gc.get_freeze_count() <= frozen  # neither unfrozen nor frozen more (some died)
+    finally:
+        gc.unfreeze()
+    assert held
+
+
+def test_a_failing_stage_still_releases_what_was_frozen(
+    corpus: tuple[list[Path], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import notecheck.resolve
+
+    texts, bib = corpus
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("a bug in a stage")
+
+    monkeypatch.setattr(notecheck.resolve, "resolve", broken)
+    report = check(texts[:1], bib=bib, config=Config())
+    assert any(d.code == "NC904" for d in report.all_diagnostics())
+    assert gc.get_freeze_count() == 0

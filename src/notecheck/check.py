@@ -9,6 +9,7 @@ accepted finding names them, and sorted.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import re
@@ -480,12 +481,50 @@ def _guard(document: DocumentReport, stage: str, run: Callable[[], T], default: 
     return default
 
 
+class _Settled:
+    """Keeps the cyclic garbage collector off what a document's earlier stages built.
+
+    The edition and its citations live as long as the document; without this, every collection
+    of the later stages would walk them again (about a tenth of the time of a large document).
+    :meth:`settle` moves everything alive into the collector's permanent generation
+    (``gc.freeze``); :meth:`release` puts it back (``gc.unfreeze``), so garbage is never kept
+    past the document. Does nothing when the collector is off or something else has frozen
+    objects (that is the caller's state, not ours to undo).
+    """
+
+    def __init__(self) -> None:
+        self.active = gc.isenabled() and gc.get_freeze_count() == 0
+
+    def settle(self) -> None:
+        if self.active:
+            gc.freeze()
+
+    def release(self) -> None:
+        if self.active:
+            gc.unfreeze()
+
+
 def _check_one(
     path: str | Path,
     bibliography: Bibliography | None,
     config: Config,
     stdin: bytes | None,
     data: bytes | None = None,
+) -> DocumentReport:
+    settled = _Settled()
+    try:
+        return _check_stages(path, bibliography, config, stdin, data, settled)
+    finally:
+        settled.release()
+
+
+def _check_stages(
+    path: str | Path,
+    bibliography: Bibliography | None,
+    config: Config,
+    stdin: bytes | None,
+    data: bytes | None,
+    settled: _Settled,
 ) -> DocumentReport:
     from notecheck.archival import check_archival
     from notecheck.numbering import check_numbering
@@ -510,6 +549,7 @@ def _check_one(
             INTERNAL_ERROR.at(Span(shown, 1, 1, 1, 1), stage="reading", error=repr(error))
         )
         return document
+    settled.settle()
     document.edition = edition
     document.format = edition.format
     document.diagnostics.extend(edition.diagnostics)
@@ -518,6 +558,7 @@ def _check_one(
     )
     parsed = _guard(document, "parsing citations", lambda: parse_edition(edition), ParsedEdition(edition))
     document.parsed = parsed
+    settled.settle()
     document.diagnostics.extend(parsed.diagnostics)
     document.resolution = _guard(
         document,
