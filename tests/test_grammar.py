@@ -11,7 +11,7 @@ from notecheck import grammar as g
 from notecheck.models import Note, Source, Span, TextMap
 from notecheck.split import (
     _expand,
-    _NoteSplitter,
+    _locator_by_grammar,
     _scan_locator_pyparsing,
     plain_pages,
     roman_to_int,
@@ -39,8 +39,7 @@ def make_note(text: str, index: int = 1) -> Note:
 
 def locate(text: str, *, leaf_context: bool = False):  # type: ignore[no-untyped-def]
     """The locator the splitter reads at the start of ``text``, by the grammar (no fast path)."""
-    splitter = _NoteSplitter(make_note(text), frozenset())
-    return splitter._parse_locator_grammar(0, len(text), leaf_context=leaf_context)
+    return _locator_by_grammar(text, leaf_context=leaf_context)
 
 
 # --- ranges ------------------------------------------------------------------------------------

@@ -22,8 +22,8 @@ import re
 from bisect import bisect_left, insort
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
-from typing import TYPE_CHECKING, Any
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from notecheck.models import (
     Citation,
@@ -157,6 +157,10 @@ class _Clause:
 _Located = tuple[Locator, tuple[tuple[int, int, int, int], ...], int]
 
 _WS = re.compile(r"\s+")
+_PARENS = re.compile(r"[()]")
+# Cues: text without them cannot hold a cross-reference / a declaration sentence.
+_CROSSREF_CUE = re.compile(r"(?:[Nn]otes?|nn?\.)\s*\d|(?:Document|Doc\.|Appendix)\s+\d")
+_DECLARATION_CUE = re.compile(r"(?i:henceforth|hereafter)")
 _SEMICOLON = re.compile(";")
 # A citation is never longer than this: look-backs stop here, so long prose stays linear.
 _MAX_CITATION = 1200
@@ -290,6 +294,8 @@ _ABBREVIATIONS = frozenset(
 )
 _SENTENCE_END = re.compile(r"[.?!][\"”’')\]]*(?=\s+(?:[\"“‘'(\[A-ZÀ-ÖØ-ÞА-ЯЁ]|l[bcdfghjkmnpqrstvwxz]))")
 _TOKEN_BEFORE = re.compile(r"([\w.'’\-]+)$")
+_INITIAL_TOKEN = re.compile(r"[A-ZÀ-ÞА-Я][a-z]?|(?:[A-ZÀ-ÞА-Я]\.-?)+[A-ZÀ-ÞА-Я]")
+_DOTTED_TOKEN = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _DAMAGED_QUOTE = re.compile(r"^(?:If|tI|II)(?=[A-Z])")
 _LEAF_START = re.compile(r"(?<![\w.])(?:ll?|[1Il|]{1,2}|n)\.\s*\d")
 _PUBLISHER_WORDS = re.compile(
@@ -310,6 +316,8 @@ _LEADING_AND = re.compile(r"^(?:and|or)\s+")
 _CONVENTION = re.compile(r"(?P<convention>op\.\s*cit\.|loc\.\s*cit\.)", re.I)
 _IDEM = re.compile(r"^(?P<idem>[Ii]dem|[Ii]d\.)(?=[\s,])")
 _TRAILING_END = re.compile(r"[\s.]*$")
+_ENDS_IN_DIGIT = re.compile(r"\d$")
+_LOWER_L_CONSONANT = re.compile(r"l[bcdfghjkmnpqrstvwxz]")
 _SHORT_HEAD_MAX_WORDS = 14
 # Quick filters before the locator grammar runs (the grammar decides; these only skip hopeless text).
 _LOCATOR_START = re.compile(
@@ -408,7 +416,12 @@ def _located(expr_name: str) -> pp.ParserElement:
     return pp.Located(getattr(_grammar(), expr_name))
 
 
-def _split(note: Note, known_authors: frozenset[str]) -> _Result:
+def _split(note: Note, known_authors: frozenset[str], *, fast: bool = True) -> _Result:
+    """Split one note: the fast paths first, the full splitter where they decline."""
+    if fast:
+        result = _lean_split(note, known_authors)
+        if result is not None:
+            return result
     return _NoteSplitter(note, known_authors).run()
 
 
@@ -451,11 +464,11 @@ class _NoteSplitter:
     def _find_structure(self) -> None:
         text = self.text
         stack: list[int] = []
-        for index, char in enumerate(text):
-            if char == "(":
-                stack.append(index)
-            elif char == ")" and stack:
-                self.parens.append((stack.pop(), index + 1))
+        for bracket in _PARENS.finditer(text):
+            if bracket.group() == "(":
+                stack.append(bracket.start())
+            elif stack:
+                self.parens.append((stack.pop(), bracket.end()))
         self.parens.sort()
         opened: int | None = None
         for match in _QUOTE_CHARS.finditer(text):
@@ -499,12 +512,7 @@ class _NoteSplitter:
         return self._depths.get(start, 0)
 
     def _is_text_paren(self, start: int, end: int) -> bool:
-        """Whether a parenthesis holds text to read on its own (not a publication group)."""
-        g = _grammar()
-        inner = self.text[start:end]
-        if g.PUB_GROUP.re.fullmatch(inner) and self._valid_pub_inner(g.PUB_GROUP.re.fullmatch(inner)):
-            return False
-        return not g.DECLARATION.re.fullmatch(inner)
+        return _is_text_paren(self.text, start, end)
 
     def _clauses(self, start: int, end: int) -> list[_Clause]:
         text = self.text
@@ -541,16 +549,7 @@ class _NoteSplitter:
         return _Clause(clause.start + lead, clause.start + len(piece.rstrip()), clause.soft)
 
     def _is_abbreviation(self, position: int) -> bool:
-        """Whether the period at ``position`` ends an abbreviation or an initial, not a sentence."""
-        if self.text[position] != ".":
-            return False
-        match = _TOKEN_BEFORE.search(self.text, max(0, position - 40), position)
-        if match is None:
-            return False
-        token = match.group(1).lstrip("'’-")
-        if re.fullmatch(r"[A-ZÀ-ÞА-Я][a-z]?|(?:[A-ZÀ-ÞА-Я]\.-?)+[A-ZÀ-ÞА-Я]", token):
-            return True  # an initial: R. W. Davies, Vias Ia. Chubar', F.-X. Coquin
-        return token.lower() in _ABBREVIATIONS or bool(re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", token))
+        return _is_abbreviation(self.text, position)
 
     # -- archival references -------------------------------------------------------------------
     def _find_archival(self) -> None:
@@ -645,13 +644,7 @@ class _NoteSplitter:
 
     # -- signals -------------------------------------------------------------------------------
     def _signal_match_before(self, position: int) -> re.Match[str] | None:
-        g = _grammar()
-        window_start = max(0, position - 30)
-        found = None
-        for match in g.SIGNAL.re.finditer(self.text, window_start, position):
-            if not self.text[match.end() : position].strip():
-                found = match
-        return found
+        return _signal_match_before(self.text, position)
 
     def _signal_before(self, position: int) -> str | None:
         match = self._signal_match_before(position)
@@ -672,14 +665,19 @@ class _NoteSplitter:
         last = bisect_left(self._archival_starts, clause.end)
         for match in self.archival[first:last]:
             self._document_before(match, clause)
-        self._detect_crossrefs(clause)
+        # Each detector runs only where its cue is (a necessary condition of its patterns).
+        text, start, end = self.text, clause.start, clause.end
+        if _CROSSREF_CUE.search(text, start, end):
+            self._detect_crossrefs(clause)
         self._detect_full(clause, previous)
-        self._detect_ibid(clause)
+        if "bid" in text[start:end]:
+            self._detect_ibid(clause)
         self._detect_possessive(clause)
         self._detect_short(clause)
         self._detect_implicit(clause)
         self._detect_in_prose(clause)
-        self._detect_declaration(clause)
+        if _DECLARATION_CUE.search(text, start, end):
+            self._detect_declaration(clause)
 
     def _detect_crossrefs(self, clause: _Clause) -> None:
         g = _grammar()
@@ -766,8 +764,7 @@ class _NoteSplitter:
             self.candidates.append(_Candidate(self._signal_start(body_start), body_end, 2, Form.FULL, fields))
 
     def _valid_pub_inner(self, match: re.Match[str]) -> bool:
-        inner = _clean(match.group("inner"))
-        return bool(_PUB_INNER_START.match(inner)) and not _has_prose(inner)
+        return _valid_pub_inner(match)
 
     def _full_citation(
         self,
@@ -920,13 +917,7 @@ class _NoteSplitter:
         return any(c.start < end and start < c.end for c in self.candidates if c.priority <= 1)
 
     def _after_signal(self, start: int, end: int) -> int:
-        match = _grammar().SIGNAL.re.match(self.text, start, end)
-        if match is None:
-            return start
-        position = int(match.end())
-        while position < end and self.text[position].isspace():
-            position += 1
-        return position
+        return _after_signal(self.text, start, end)
 
     def _read_head(
         self,
@@ -1122,104 +1113,67 @@ class _NoteSplitter:
         key = (start, end, leaf_context)
         if key in self.locators:
             return self.locators[key]
-        limit = min(end, start + _MAX_LOCATOR)
-        found = self._parse_locator_upto(start, limit, leaf_context=leaf_context)
-        if found is not None and limit < end and found[2] > limit - _LOCATOR_MARGIN:
-            found = None  # it may run on past the cap: longer than any locator, so none
+        found = read_locator(self.text, start, end, leaf_context=leaf_context)
         self.locators[key] = found
         return found
 
-    def _parse_locator_upto(self, start: int, end: int, *, leaf_context: bool) -> _Located | None:
-        piece = self.text[start:end]
-        if not _LOCATOR_START.match(piece):
-            return None
-        fast = plain_pages(piece)
-        if fast is not None:
-            locator, backward = fast
-            return (
-                replace(locator, start=start + locator.start, end=start + locator.end),
-                tuple((start + a, start + b, first, last) for a, b, first, last in backward),
-                start + locator.end,
-            )
-        return self._parse_locator_grammar(start, end, leaf_context=leaf_context)
-
-    def _parse_locator_grammar(
-        self, start: int, end: int, *, leaf_context: bool
-    ) -> tuple[Locator, tuple[tuple[int, int, int, int], ...], int] | None:
-        """:meth:`_parse_locator` without the plain-pages fast path: the locator grammar, walked
-        by its compiled terms (:func:`scan_locator`), or by pyparsing where those decline."""
-        piece = self.text[start:end]
-        scanned = scan_locator(piece, leaf_context=leaf_context)
-        if scanned is None:
-            return None
-        items, locn_start, locn_end = scanned
-        loc_start, loc_end = start + locn_start, start + locn_end
-        loc_end = loc_start + len(self.text[loc_start:loc_end].rstrip())
-        if locn_start != len(piece) - len(piece.lstrip()):
-            return None
-        locator, backward = _locator_from(items, self.text, start)
-        if locator is None:
-            return None
-        return (
-            replace(locator, text=self.text[loc_start:loc_end], start=loc_start, end=loc_end),
-            backward,
-            loc_end,
-        )
-
     # ibid ------------------------------------------------------------------------------------
     def _detect_ibid(self, clause: _Clause) -> None:
+        for match in _grammar().IBID_WORD.re.finditer(self.text, clause.start, clause.end):
+            self.candidates.append(self._ibid_at(match, clause))
+
+    def _ibid_at(self, match: re.Match[str], clause: _Clause) -> _Candidate:
+        """The ibid citation of one ``ibid`` word of a clause: its signal or the title or
+        document described before it, and its locator."""
         g = _grammar()
         text = self.text
-        for match in g.IBID_WORD.re.finditer(text, clause.start, clause.end):
-            word = match.group()
-            after = match.end()
-            locator: Locator | None = None
-            backward: tuple[tuple[int, int, int, int], ...] = ()
-            sep = re.compile(r"\s*,?\s*").match(text, after, clause.end)
+        word = match.group()
+        after = match.end()
+        locator: Locator | None = None
+        backward: tuple[tuple[int, int, int, int], ...] = ()
+        sep = re.compile(r"\s*,?\s*").match(text, after, clause.end)
+        end = after
+        if sep is not None:
+            found = self._parse_locator(sep.end(), clause.end, leaf_context=True)
+            if found is not None and found[1] is not None:
+                locator, backward, end = found
+        start = match.start()
+        fields: dict[str, Any] = {}
+        extra: dict[str, str] = {}
+        if match.group("initial") not in "Ii":
+            fields["damaged"] = word
+        signal = self._signal_match_before(start)
+        if signal is not None and signal.start() >= clause.start:
+            fields["signal"] = _norm_signal(signal.group())
+            start = signal.start()
+        else:
+            prefix_end = start
+            # Look back at most _MAX_CITATION (a citation is never longer): reading from the
+            # clause start for every ibid was quadratic in a clause of many (``Ibid., `` x n).
+            window = max(clause.start, prefix_end - _MAX_CITATION)
+            prefix = text[window:prefix_end]
+            quoted = None
+            for q in g.QUOTED_TITLE.re.finditer(text, window, prefix_end):
+                quoted = q
+            if quoted is not None and not text[quoted.end() : prefix_end].strip(" ,\n"):
+                fields["title"] = _clean(quoted.group("title")).rstrip(" ,")
+                start = quoted.start()
+                sig = self._signal_match_before(start)
+                if sig is not None and sig.start() >= clause.start:
+                    fields["signal"] = _norm_signal(sig.group())
+                    start = sig.start()
+            elif (
+                window == clause.start
+                and prefix.rstrip().endswith(",")
+                and prefix.strip(" ,")
+                and not _has_prose(prefix)
+            ):
+                fields["title"] = _clean(prefix.strip().rstrip(","))
+                extra["kind"] = "document"
+                start = clause.start
+        if locator is None and match.group("dot") is None:
             end = after
-            if sep is not None:
-                found = self._parse_locator(sep.end(), clause.end, leaf_context=True)
-                if found is not None and found[1] is not None:
-                    locator, backward, end = found
-            start = match.start()
-            fields: dict[str, Any] = {}
-            extra: dict[str, str] = {}
-            if match.group("initial") not in "Ii":
-                fields["damaged"] = word
-            signal = self._signal_match_before(start)
-            if signal is not None and signal.start() >= clause.start:
-                fields["signal"] = _norm_signal(signal.group())
-                start = signal.start()
-            else:
-                prefix_end = start
-                # Look back at most _MAX_CITATION (a citation is never longer): reading from the
-                # clause start for every ibid was quadratic in a clause of many (``Ibid., `` x n).
-                window = max(clause.start, prefix_end - _MAX_CITATION)
-                prefix = text[window:prefix_end]
-                quoted = None
-                for q in g.QUOTED_TITLE.re.finditer(text, window, prefix_end):
-                    quoted = q
-                if quoted is not None and not text[quoted.end() : prefix_end].strip(" ,\n"):
-                    fields["title"] = _clean(quoted.group("title")).rstrip(" ,")
-                    start = quoted.start()
-                    sig = self._signal_match_before(start)
-                    if sig is not None and sig.start() >= clause.start:
-                        fields["signal"] = _norm_signal(sig.group())
-                        start = sig.start()
-                elif (
-                    window == clause.start
-                    and prefix.rstrip().endswith(",")
-                    and prefix.strip(" ,")
-                    and not _has_prose(prefix)
-                ):
-                    fields["title"] = _clean(prefix.strip().rstrip(","))
-                    extra["kind"] = "document"
-                    start = clause.start
-            if locator is None and match.group("dot") is None:
-                end = after
-            self.candidates.append(
-                _Candidate(start, end, 3, Form.IBID, _fields(fields, extra), locator, None, backward)
-            )
+        return _Candidate(start, end, 3, Form.IBID, _fields(fields, extra), locator, None, backward)
 
     # short forms -----------------------------------------------------------------------------
     def _detect_possessive(self, clause: _Clause) -> None:
@@ -1321,43 +1275,21 @@ class _NoteSplitter:
         split = self._locator_split(body_start, end)
         if split is None:
             return None
-        head_end, _ = split
-        head = _clean(text[body_start:head_end])
-        if not head or _has_prose(head) or len(head.split()) > _SHORT_HEAD_MAX_WORDS:
+        return self._plain_short(start, body_start, end, split[0], fields, extra)
+
+    def _plain_short(
+        self,
+        start: int,
+        body_start: int,
+        end: int,
+        head_end: int,
+        fields: dict[str, Any],
+        extra: dict[str, str],
+    ) -> _Candidate | None:
+        """``Author, Title, locator`` (or ``Title, locator``) whose head ends at ``head_end``."""
+        read = _short_fields(self.text, body_start, head_end, self.known, fields, extra)
+        if read is None:
             return None
-        if not (
-            head[:1].isupper() or _DAMAGED_QUOTE.match(head) or re.match(r"l[bcdfghjkmnpqrstvwxz]", head)
-        ):
-            return None
-        if re.search(r"\d$", head) or g.DOCUMENT_DATE.re.search(head) or head.endswith(("ibid", "Ibid")):
-            return None
-        parts = [p.strip() for p in _split_top_commas(head)]
-        damaged_quote = _DAMAGED_QUOTE.match(parts[-1])
-        if len(parts) >= 2:
-            authors = g.NAME_LIST.re.fullmatch(", ".join(parts[:-1]))
-            if authors is None:
-                return None
-            fields["authors"], etal = _names(authors)
-            if etal:
-                extra["et_al"] = "true"
-            title = parts[-1]
-        else:
-            title = parts[0]
-            words = title.split()
-            if len(words) >= 2 and words[0] in self.known and words[1][:1].isupper():
-                fields["authors"] = (words[0],)
-                fields["missing_comma"] = True
-                title = " ".join(words[1:])
-                extra["comma_at"] = str(body_start + len(words[0]))
-            else:
-                extra["bare"] = "true"
-        if damaged_quote:
-            extra["damaged_quote"] = damaged_quote.group()
-            title = title[damaged_quote.end() :]
-        if not _title_like(title, _SHORT_HEAD_MAX_WORDS):
-            return None
-        fields["title"] = title
-        fields["short_title"] = title
         return self._short_with_locator(start, head_end, end, fields, extra, required=True)
 
     def _locator_split(self, start: int, end: int) -> tuple[int, int] | None:
@@ -1526,6 +1458,579 @@ class _NoteSplitter:
         return _Result(tuple(segments), tuple(citations), tuple(declarations), tuple(backward))
 
 
+# --- the head of a plain short form -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _ShortHead:
+    """What the head of a plain short form says, read from its text alone (see :func:`_short_head`).
+
+    ``authors`` is None for a head of one element: a bare title, or a known author's surname
+    and a title without the comma between them. ``title`` is the last element with any damaged
+    opening quote taken off; ``title_ok`` whether it reads as a title.
+    """
+
+    authors: tuple[str, ...] | None
+    et_al: bool
+    last: str
+    damaged_quote: str | None
+    title: str
+    title_ok: bool
+
+
+@lru_cache(maxsize=4096)
+def _short_head(raw: str) -> _ShortHead | None:
+    """The head of a plain short form (``Doe and Roe, Short Title``), or None when it is not one.
+
+    Depends only on the head's text, so it is remembered (short forms repeat their heads).
+    """
+    g = _grammar()
+    head = _clean(raw)
+    if not head or _has_prose(head) or len(head.split()) > _SHORT_HEAD_MAX_WORDS:
+        return None
+    if not (head[:1].isupper() or _DAMAGED_QUOTE.match(head) or _LOWER_L_CONSONANT.match(head)):
+        return None
+    if _ENDS_IN_DIGIT.search(head) or g.DOCUMENT_DATE.re.search(head) or head.endswith(("ibid", "Ibid")):
+        return None
+    parts = [p.strip() for p in _split_top_commas(head)]
+    damaged = _DAMAGED_QUOTE.match(parts[-1])
+    authors: tuple[str, ...] | None = None
+    et_al = False
+    if len(parts) >= 2:
+        names = g.NAME_LIST.re.fullmatch(", ".join(parts[:-1]))
+        if names is None:
+            return None
+        authors, et_al = _names(names)
+    last = parts[-1]
+    title = last[damaged.end() :] if damaged else last
+    quote = damaged.group() if damaged else None
+    return _ShortHead(authors, et_al, last, quote, title, _title_like(title, _SHORT_HEAD_MAX_WORDS))
+
+
+def _short_fields(
+    text: str,
+    body_start: int,
+    head_end: int,
+    known: frozenset[str],
+    fields: dict[str, Any],
+    extra: dict[str, str],
+) -> bool | None:
+    """Fill ``fields``/``extra`` from the head ``text[body_start:head_end]`` of a plain short
+    form; None when it is not one. A one-element head that starts with a known author's surname
+    (``Medvedev Let History Judge``) is that author and a title missing its comma."""
+    head = _short_head(text[body_start:head_end])
+    if head is None:
+        return None
+    title_ok = head.title_ok
+    if head.authors is not None:
+        fields["authors"] = head.authors
+        if head.et_al:
+            extra["et_al"] = "true"
+        title = head.title
+    else:
+        words = head.last.split()
+        if len(words) >= 2 and words[0] in known and words[1][:1].isupper():
+            fields["authors"] = (words[0],)
+            fields["missing_comma"] = True
+            title = " ".join(words[1:])
+            extra["comma_at"] = str(body_start + len(words[0]))
+            if head.damaged_quote:
+                title = title[len(head.damaged_quote) :]
+            title_ok = _title_like(title, _SHORT_HEAD_MAX_WORDS)
+        else:
+            extra["bare"] = "true"
+            title = head.title
+    if head.damaged_quote:
+        extra["damaged_quote"] = head.damaged_quote
+    if not title_ok:
+        return None
+    fields["title"] = title
+    fields["short_title"] = title
+    return True
+
+
+# --- the lean first pass: notes of plain forms --------------------------------------------------------
+
+
+def _fast_declines(text: str) -> bool:
+    """Whether ``text`` holds a cue of :data:`_FAST_DECLINE`: each part is tested only where a
+    literal it needs is present (the whole pattern costs more than the rest of the lean pass)."""
+    if "\t" in text or "''" in text or "[" in text or "]" in text or "{" in text or "}" in text:
+        return True
+    if not text.isascii() and _RARE_CHARACTERS.search(text):
+        return True
+    if ("tI" in text and _DAMAGED_OPEN_QUOTE.search(text)) or ("bid" in text and _odd_ibid(text)):
+        return True
+    lowered = text.lower()
+    cued = "hence" in lowered or "hereafter" in lowered or "cit" in lowered
+    if cued and _DECLARATION_OR_CONVENTION.search(text):
+        return True
+    if ("d." in text or "dem" in text) and any(
+        not m.start() or not _is_word_character(text[m.start() - 1]) for m in _IDEM_CUE.finditer(text)
+    ):
+        return True
+    if ("ote" in text or "n." in text or "N." in text) and _NOTE_CUE.search(text):
+        return True
+    return ("Doc" in text or "Appendix" in text) and _DOCUMENT_CUE.search(text) is not None
+
+
+def _odd_ibid(text: str) -> bool:
+    """Whether ``text`` holds ``ibid`` damaged, without its period, or as ``ibidem``
+    (:data:`_ODD_IBID`, tested at each ``bid``)."""
+    at = text.find("bid")
+    while at >= 0:
+        if text[at + 3 : at + 4] != "." or text.startswith("bidem", at):
+            return True
+        before = at - 1
+        if (before >= 0 and text[before] in "Ll!1|") and (
+            before == 0 or not (_is_word_character(text[before - 1]) or text[before - 1] in "!|")
+        ):
+            return True
+        at = text.find("bid", at + 3)
+    return False
+
+
+def _is_word_character(char: str) -> bool:
+    """``\\w`` of a str pattern."""
+    return char.isalnum() or char == "_"
+
+
+def _possessive(text: str) -> bool:
+    """Whether ``text`` holds ``my "Title"`` (the possessive detector's pattern)."""
+    return ("my" in text or "My" in text) and _grammar().POSSESSIVE.re.search(text) is not None
+
+
+_OPT_COMMA = re.compile(r"\s*,?\s*")
+_MONTH_CUE = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
+#: A citation read by the lean pass: start, end, form, fields, locator, backward ranges.
+_Read = tuple[int, int, Form, CitationFields, Locator | None, tuple[tuple[int, int, int, int], ...]]
+
+
+def _lean_split(note: Note, known: frozenset[str]) -> _Result | None:
+    """The fast first pass over a note made of common forms, or None to leave it to the full
+    splitter.
+
+    Reads ``Ibid.`` (with or without a locator), plain and quoted short forms (``Doe, Short
+    Title, 12``; ``Doe, "Title," 12``) and signals before them with compiled patterns; full
+    citations (a clause with publication data or a journal or newspaper tail) and archival
+    references with the full splitter's own detectors, one per clause; commentary without any
+    citation cue. Clauses are cut exactly as the full splitter cuts them, each is read the way
+    the full splitter reads it, and the pass declines wherever the full splitter could also find
+    something else: where it answers, its answer is the full splitter's
+    (``tests/test_fastpath.py`` checks this on generated notes).
+    """
+    text = note.text
+    if not text or len(text) > _FAST_MAX or _fast_declines(text):
+        return None
+    if not text.strip() or _possessive(text):
+        return None
+    splitter: _NoteSplitter | None = None
+    spans = _quote_spans(text)
+    if "(" in text or ")" in text:
+        parens = _flat_parens(text)
+        if parens is None:
+            return None
+        spans.extend(parens)
+    if _may_hold_archival(text):
+        splitter = _NoteSplitter(note, known)
+        splitter._find_archival()
+        spans.extend((m.start, m.end) for m in splitter.archival)
+    if len(spans) > 1:
+        spans.sort()
+    found: list[_Read] = []
+    try:
+        starts = [m.start for m in splitter.archival] if splitter is not None else []
+        previous: tuple[int, int, bool] | None = None
+        for clause in _lean_clauses(text, spans):
+            read: _Read | Literal["shared"] | None = _SHARED  # an archival reference
+            if not starts or bisect_left(starts, clause[0]) == bisect_left(starts, clause[1]):
+                read = _lean_clause(text, clause[0], clause[1], known)
+            if read == _SHARED:
+                if splitter is None:
+                    splitter = _NoteSplitter(note, known)
+                before = _Clause(*previous) if previous is not None else None
+                read = _shared_clause(splitter, _Clause(*clause), before)
+            if read is not None:
+                found.append(read)
+            previous = clause
+    except _Decline:
+        return None
+    return _lean_build(note, found)
+
+
+def _flat_parens(text: str) -> list[tuple[int, int]] | None:
+    """The parentheses of ``text``, or None unless every one is a publication group (not read
+    as a text of its own) and none is nested or left open."""
+    spans: list[tuple[int, int]] = []
+    opened = -1
+    for bracket in _PARENS.finditer(text):
+        if bracket.group() == "(":
+            if opened >= 0:
+                return None
+            opened = bracket.start()
+        else:
+            if opened < 0:
+                return None
+            spans.append((opened, bracket.end()))
+            opened = -1
+    if opened >= 0 or any(_is_text_paren(text, start, end) for start, end in spans):
+        return None
+    return spans
+
+
+def _shared_clause(splitter: _NoteSplitter, clause: _Clause, previous: _Clause | None) -> _Read | None:
+    """A clause holding publication data or an archival reference, read by the full splitter's
+    detectors: it must give one citation, the whole clause, and nothing else can."""
+    text = splitter.text
+    inside = [m for m in splitter.archival if clause.start <= m.start < clause.end]
+    if inside:
+        if len(inside) > 1:
+            raise _Decline
+        (match,) = inside
+        (candidate,) = [c for c in splitter.candidates if c.end == match.end]
+        count = len(splitter.candidates)
+        splitter._document_before(match, clause)
+        if len(splitter.candidates) != count or not _covers(text, candidate, clause):
+            raise _Decline
+        return _read_of(candidate)
+    if "bid" in text[clause.start : clause.end]:
+        raise _Decline
+    count = len(splitter.candidates)
+    splitter._detect_full(clause, previous)
+    found = splitter.candidates[count:]
+    if len(found) != 1 or not _covers(text, found[0], clause):
+        raise _Decline
+    return _read_of(found[0])
+
+
+def _covers(text: str, candidate: _Candidate, clause: _Clause) -> bool:
+    """Whether a candidate is the whole clause (but for a final period and spaces)."""
+    return (
+        candidate.start == clause.start
+        and _TRAILING_END.fullmatch(text, candidate.end, clause.end) is not None
+    )
+
+
+def _read_of(candidate: _Candidate) -> _Read:
+    backward = candidate.backward if candidate.form is not Form.ARCHIVAL else ()
+    return candidate.start, candidate.end, candidate.form, candidate.fields, candidate.locator, backward
+
+
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    """The quoted stretches of ``text`` (as :meth:`_NoteSplitter._find_structure` pairs them),
+    for a text without ``''`` or ``tI`` (the lean pass declines those)."""
+    spans: list[tuple[int, int]] = []
+    if '"' not in text and "“" not in text and "”" not in text:
+        return spans
+    opened: int | None = None
+    for match in _QUOTE_CUE.finditer(text):
+        char = match.group()
+        if char in ("“", "tI") or (char in ('"', "''") and opened is None):
+            opened = match.start()
+        elif opened is not None:
+            if match.end() - opened <= 300:
+                spans.append((opened, match.end()))
+            opened = None
+    return spans
+
+
+def _lean_clauses(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
+    """The clauses of a whole note with ``spans`` protected: :meth:`_NoteSplitter._clauses` for
+    a note without parentheses or archival references."""
+    size = len(text)
+
+    def blocked(position: int) -> bool:
+        return any(s + 1 <= position < min(e - 1, size) for s, e in spans)
+
+    cuts: list[tuple[int, int, bool]] = []
+    position = text.find(";")
+    while position >= 0:
+        if not spans or not blocked(position):
+            cuts.append((position, position + 1, False))
+        position = text.find(";", position + 1)
+    for match in _SENTENCE_END.finditer(text):
+        position = match.start()
+        if _is_abbreviation(text, position):
+            continue
+        if spans and blocked(position) and blocked(min(match.end(), size) - 1):
+            continue
+        cuts.append((match.end(), match.end(), True))
+    cuts.sort()
+    clauses: list[tuple[int, int, bool]] = []
+    begin, soft = 0, False
+    for clause_end, next_start, next_soft in cuts:
+        if clause_end > begin:
+            clauses.append((begin, clause_end, soft))
+        begin, soft = next_start, next_soft
+    if size > begin:
+        clauses.append((begin, size, soft))
+    trimmed = []
+    for start, end, soft in clauses:
+        piece = text[start:end]
+        stripped = piece.lstrip()
+        if not stripped:
+            continue
+        lead = len(piece) - len(stripped)
+        if stripped[0] in "ao":
+            leading = _LEADING_AND.match(stripped)
+            if leading:
+                lead += leading.end()
+        trimmed.append((start + lead, start + len(piece.rstrip()), soft))
+    return trimmed
+
+
+#: :func:`_lean_clause`'s answer for a clause the full splitter's detectors must read.
+_SHARED: Final = "shared"
+
+
+def _lean_clause(text: str, start: int, end: int, known: frozenset[str]) -> _Read | Literal["shared"] | None:
+    """One clause: a citation, None for commentary, :data:`_SHARED` for a clause with
+    parentheses or with a quoted title and a date (publication data, a journal or newspaper
+    tail) or an archival reference, or :class:`_Decline`."""
+    if end - start > _FAST_CLAUSE:
+        raise _Decline
+    piece = text[start:end]
+    if "(" in piece:
+        return _SHARED  # publication data
+    quoted = '"' in piece or "“" in piece or "”" in piece
+    dated = _MONTH_CUE.search(piece) is not None and _grammar().DOCUMENT_DATE.re.search(piece) is not None
+    if "bid" in piece:
+        if quoted or dated or piece.count("bid") != 1:
+            raise _Decline
+        return _lean_ibid(text, start, end)
+    if dated:
+        return _SHARED  # maybe a newspaper
+    if not quoted and not _CITATION_CUE.search(piece):
+        if _grammar().SIGNAL.re.match(text, start, end) is None:
+            return None  # commentary
+        raise _Decline
+    if quoted:
+        return _lean_quoted_short(text, start, end)
+    return _lean_plain_short(text, start, end, known)
+
+
+def _lean_ibid(text: str, start: int, end: int) -> _Read:
+    """``Ibid.``, ``Cf. ibid., 34``: :meth:`_NoteSplitter._ibid_at` for an ibid at the clause
+    start (after its signal)."""
+    body = _after_signal(text, start, end)
+    match = _grammar().IBID_WORD.re.match(text, body, end)
+    if match is None or match.group("initial") not in "Ii":
+        raise _Decline
+    after = match.end()
+    sep = _OPT_COMMA.match(text, after, end)
+    assert sep is not None
+    found = read_locator(text, sep.end(), end, leaf_context=True)
+    locator, backward, stop = found if found is not None else (None, (), after)
+    signal = (
+        _signal_match_before(text, match.start()) if body > start or _may_follow_signal(text, start) else None
+    )
+    if signal is not None and signal.start() >= start:
+        cited_from, said = signal.start(), _norm_signal(signal.group())
+    else:
+        cited_from, said = match.start(), None
+    if cited_from != start or not _TRAILING_END.fullmatch(text, stop, end):
+        raise _Decline
+    return start, stop, Form.IBID, _ibid_fields(said), locator, backward
+
+
+def _may_follow_signal(text: str, position: int) -> bool:
+    """Whether a signal could end just before ``position`` (but for spaces): a signal ends in a
+    letter, a period or a comma, so not after a semicolon or at the start of the text."""
+    before = text[max(0, position - 30) : position].rstrip()
+    return bool(before) and (before[-1].isalpha() or before[-1] in ".,")
+
+
+@lru_cache(maxsize=64)
+def _ibid_fields(signal: str | None) -> CitationFields:
+    return _fields({"signal": signal}, {})
+
+
+def _lean_plain_short(text: str, start: int, end: int, known: frozenset[str]) -> _Read:
+    """``Doe and Roe, Short Title, 12``: :meth:`_NoteSplitter._short_at` for a clause whose
+    locator starts at the first comma after the last word that is not a locator word."""
+    body = _after_signal(text, start, end)
+    comma = _split_comma(text, body, end)
+    found = read_locator(text, comma + 1, end, leaf_context=False)
+    if found is None or not _TRAILING_END.fullmatch(text, found[2], end):
+        raise _Decline
+    signal = _norm_signal(text[start:body].strip()) if body > start else None
+    fields: dict[str, Any] = {"signal": signal}
+    extra: dict[str, str] = {}
+    if _short_fields(text, body, comma, known, fields, extra) is None:
+        raise _Decline
+    if text[comma + 1 : comma + 2] == " " and not text[comma + 2 : comma + 3].isspace():
+        # _short_with_locator reads the locator after ", ": the same locator, already read
+        locator, backward, stop = found
+        return start, stop, Form.SHORT, _short_citation_fields(fields, extra), locator, backward
+    return _lean_short_locator(text, start, comma, end, fields, extra)
+
+
+def _split_comma(text: str, body: int, end: int) -> int:
+    """The comma where :meth:`_NoteSplitter._find_locator_split` tries a locator first: the
+    first comma after the last word that is not a locator word.
+
+    That is the first comma after which every word is a locator word: no comma before it has
+    only locator words after it, so none lies between the last other word and it.
+    """
+    comma = text.find(",", body, end)
+    while comma >= 0:
+        for word in _WORD.finditer(text, comma, end):
+            lowered = word.group().lower()
+            if lowered not in _LOCATOR_WORDS and not _LOWER_ROMAN.fullmatch(lowered):
+                break
+        else:
+            return comma
+        comma = text.find(",", comma + 1, end)
+    raise _Decline
+
+
+def _short_citation_fields(fields: dict[str, Any], extra: dict[str, str]) -> CitationFields:
+    """:func:`_fields` of a short form, shared between equal ones (short forms repeat)."""
+    if "comma_at" in extra:
+        return _fields(fields, extra)
+    return _cached_fields(tuple(fields.items()), tuple(extra.items()))
+
+
+@lru_cache(maxsize=4096)
+def _cached_fields(values: tuple[tuple[str, Any], ...], extra: tuple[tuple[str, str], ...]) -> CitationFields:
+    return _fields(dict(values), dict(extra))
+
+
+def _lean_quoted_short(text: str, start: int, end: int) -> _Read:
+    """``Doe, "Article Title," 220``: the quoted branch of :meth:`_NoteSplitter._short_at`."""
+    g = _grammar()
+    body = _after_signal(text, start, end)
+    quoted = g.QUOTED_TITLE.re.search(text, body, end)
+    if quoted is None:
+        raise _Decline
+    fields: dict[str, Any] = {"signal": _norm_signal(text[start:body].strip()) if body > start else None}
+    extra: dict[str, str] = {}
+    head = _quoted_head(text[body : quoted.start()].strip())
+    if head is None:
+        raise _Decline
+    authors, et_al = head
+    if authors:
+        fields["authors"] = authors
+        if et_al:
+            extra["et_al"] = "true"
+    fields["title"] = _clean(quoted.group("title")).rstrip(" ,")
+    fields["short_title"] = fields["title"]
+    return _lean_short_locator(text, start, quoted.end(), end, fields, extra)
+
+
+@lru_cache(maxsize=4096)
+def _quoted_head(head: str) -> tuple[tuple[str, ...], bool] | None:
+    """The authors before a quoted title in a short form (``Doe and Roe,``), or None when the
+    head is not authors and a comma."""
+    if not head:
+        return (), False
+    authors = _grammar().NAME_LIST.re.fullmatch(head.rstrip(",").strip())
+    if authors is None or not head.endswith(","):
+        return None
+    return _names(authors)
+
+
+def _lean_short_locator(
+    text: str, start: int, after: int, end: int, fields: dict[str, Any], extra: dict[str, str]
+) -> _Read:
+    """:meth:`_NoteSplitter._short_with_locator` with a locator required."""
+    sep = _OPT_COMMA.match(text, after, end)
+    assert sep is not None
+    found = read_locator(text, sep.end(), end, leaf_context=False)
+    if found is None or not _TRAILING_END.fullmatch(text, found[2], end):
+        raise _Decline
+    locator, backward, stop = found
+    return start, stop, Form.SHORT, _short_citation_fields(fields, extra), locator, backward
+
+
+def _lean_build(note: Note, found: list[_Read]) -> _Result:
+    """:meth:`_NoteSplitter._build` for citations that do not overlap, in order."""
+    text = note.text
+    segments: list[Segment] = []
+    citations: list[Citation] = []
+    backward: list[tuple[int, int, int, int]] = []
+    position = 0
+    for number, (start, end, form, fields, locator, back) in enumerate(found, start=1):
+        if start > position:
+            segments.append(Segment(_gap_kind(text[position:start]), position, start))
+        citation = Citation(
+            id=f"n{note.index}c{number}",
+            note_index=note.index,
+            form=form,
+            text=text[start:end],
+            start=start,
+            end=end,
+            span=note.span(start, end),
+            fields=fields,
+            locator=locator,
+        )
+        citations.append(citation)
+        segments.append(Segment("citation", start, end, citation))
+        backward.extend(back)
+        position = end
+    if position < len(text):
+        segments.append(Segment(_gap_kind(text[position:]), position, len(text)))
+    return _Result(tuple(segments), tuple(citations), (), tuple(backward))
+
+
+# --- the fast path ----------------------------------------------------------------------------------
+
+
+class _Decline(Exception):
+    """The fast path leaves the note to the full splitter."""
+
+
+#: Notes longer than this go to the full splitter.
+_FAST_MAX = 1200
+#: A clause longer than this is not read by the fast path (the full splitter's look-backs and
+#: locator windows are then all within the clause, so the two read it alike).
+_FAST_CLAUSE = 350
+#: Cues of forms the fast path leaves to the full splitter: tabs, brackets, rare or OCR-damaged
+#: quotes, ibid in any spelling but ``Ibid.``/``ibid.``, declarations, op. cit./loc. cit./idem,
+#: cross-references.
+_FAST_DECLINE = re.compile(
+    r"[\t\[\]{}«»„]|''|‘‘|’’|(?<!\w)tI(?=[A-Z])"
+    r"|(?<![\w!|])[Ll!1|]bid|bid(?!\.)|bidem"
+    r"|(?i:henceforth|hereafter|op\.\s*cit|loc\.\s*cit)"
+    r"|(?<!\w)(?:[Ii]dem|[Ii]d\.)"
+    r"|(?:[Nn]otes?|nn?\.)\s*\d|(?:Document|Doc\.|Appendix)\s+\d"
+)
+_QUOTE_CUE = re.compile(r"[\"“”]")
+# The parts of _FAST_DECLINE, tested one by one.
+_RARE_CHARACTERS = re.compile(r"[«»„]|‘‘|’’")
+_DAMAGED_OPEN_QUOTE = re.compile(r"(?<!\w)tI(?=[A-Z])")
+_ODD_IBID = re.compile(r"(?<![\w!|])[Ll!1|]bid|bid(?!\.)|bidem")
+_DECLARATION_OR_CONVENTION = re.compile(r"(?i:henceforth|hereafter|op\.\s*cit|loc\.\s*cit)")
+_IDEM_CUE = re.compile(r"[Ii]d(?:em|\.)")  # a cue where no word character comes before it
+_NOTE_CUE = re.compile(r"[Nn]otes?\s*\d|nn?\.\s*\d")
+_DOCUMENT_CUE = re.compile(r"(?:Document|Doc\.|Appendix)\s+\d")
+#: A clause holding none of these, and not opening with a signal, gives no citation.
+_CITATION_CUE = re.compile(r"[\d,(\"“”]")
+
+
+@cache
+def _archive_prefilter() -> re.Pattern[str]:
+    from notecheck.archival_grammar import reference_grammar
+    from notecheck.config import DEFAULT_ARCHIVES
+
+    return reference_grammar(tuple(DEFAULT_ARCHIVES)).prefilter
+
+
+@cache
+def _archive_words() -> re.Pattern[str]:
+    """Literals one of which every archival reference's start holds: ``f.``/``F.`` or an
+    archive's first word (a cheap test before the archival prefilter)."""
+    from notecheck.config import DEFAULT_ARCHIVES
+
+    words = sorted({name.split()[0] for name in DEFAULT_ARCHIVES if name.split()}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(word) for word in ("f.", "F.", *words)))
+
+
+def _may_hold_archival(text: str) -> bool:
+    """Whether an archival reference could start in ``text`` (the archival prefilter)."""
+    return _archive_words().search(text) is not None and _archive_prefilter().search(text) is not None
+
+
 # --- helpers ------------------------------------------------------------------------------------
 
 
@@ -1649,10 +2154,68 @@ def _fields(values: Mapping[str, Any], extra: Mapping[str, str]) -> CitationFiel
 
 
 def _gap(text: str, start: int, end: int) -> Segment:
-    piece = text[start:end]
+    return Segment(_gap_kind(text[start:end]), start, end)
+
+
+@lru_cache(maxsize=1024)
+def _gap_kind(piece: str) -> str:
+    """``separator`` for punctuation, spaces and ``and``/``or`` between citations, else
+    ``commentary``."""
     bare = re.sub(r"\b(?:and|or)\b", "", piece)
-    kind = "separator" if not re.search(r"\w", bare) else "commentary"
-    return Segment(kind, start, end)
+    return "separator" if not re.search(r"\w", bare) else "commentary"
+
+
+def _is_text_paren(text: str, start: int, end: int) -> bool:
+    """Whether the parenthesis ``text[start:end]`` holds text to read on its own (not a
+    publication group or a declaration)."""
+    g = _grammar()
+    inner = text[start:end]
+    group = g.PUB_GROUP.re.fullmatch(inner)
+    if group and _valid_pub_inner(group):
+        return False
+    return not g.DECLARATION.re.fullmatch(inner)
+
+
+def _valid_pub_inner(match: re.Match[str]) -> bool:
+    """Whether a publication group's inside reads as place, publisher or thesis data."""
+    inner = _clean(match.group("inner"))
+    return bool(_PUB_INNER_START.match(inner)) and not _has_prose(inner)
+
+
+def _is_abbreviation(text: str, position: int) -> bool:
+    """Whether the period at ``position`` ends an abbreviation or an initial, not a sentence."""
+    if text[position] != ".":
+        return False
+    # the token before the period: _TOKEN_BEFORE searched in the 40 characters before it
+    low, begin = max(0, position - 40), position
+    while begin > low and (text[begin - 1].isalnum() or text[begin - 1] in "_.'’-"):
+        begin -= 1
+    if begin == position:
+        return False
+    token = text[begin:position].lstrip("'’-")
+    if _INITIAL_TOKEN.fullmatch(token):
+        return True  # an initial: R. W. Davies, Vias Ia. Chubar', F.-X. Coquin
+    return token.lower() in _ABBREVIATIONS or bool(_DOTTED_TOKEN.fullmatch(token))
+
+
+def _signal_match_before(text: str, position: int) -> re.Match[str] | None:
+    """The signal that ends, but for spaces, at ``position`` (looked for 30 characters back)."""
+    found = None
+    for match in _grammar().SIGNAL.re.finditer(text, max(0, position - 30), position):
+        if not text[match.end() : position].strip():
+            found = match
+    return found
+
+
+def _after_signal(text: str, start: int, end: int) -> int:
+    """Where the text after a signal at ``start`` begins (``start`` when none is there)."""
+    match = _grammar().SIGNAL.re.match(text, start, end)
+    if match is None:
+        return start
+    position = int(match.end())
+    while position < end and text[position].isspace():
+        position += 1
+    return position
 
 
 def _expand(first: str, last: str | None) -> tuple[int, int]:
@@ -1758,6 +2321,79 @@ def _name_like(text: str) -> bool:
     if _grammar().NAME_LIST.re.fullmatch(text):
         return True
     return len(text.split()) <= 5 and ":" not in text and text[:1].isupper() and not _has_prose(text)
+
+
+# --- reading a locator ------------------------------------------------------------------------------
+
+
+def read_locator(text: str, start: int, end: int, *, leaf_context: bool) -> _Located | None:
+    """The locator of ``text`` starting at ``start`` (after spaces) and read no further than
+    ``end``: the locator (offsets in ``text``), its backward ranges and where it ends.
+
+    Reads at most ``_MAX_LOCATOR`` characters; a parse that ends within ``_LOCATOR_MARGIN`` of
+    that cap might run on past it, so it is not a locator. The answer depends only on the text
+    read, so it is remembered by that text (notes repeat their locators: ``12.``, ``chap. 3.``).
+    """
+    limit = min(end, start + _MAX_LOCATOR)
+    found = _locator_in(text[start:limit], leaf_context, limit < end)
+    if found is None:
+        return None
+    locator, backward, stop = found
+    if start:
+        locator = _shifted(locator, start)
+        backward = tuple((start + a, start + b, first, last) for a, b, first, last in backward)
+    return locator, backward, start + stop
+
+
+@lru_cache(maxsize=4096)
+def _locator_in(piece: str, leaf_context: bool, capped: bool) -> _Located | None:
+    """:func:`read_locator` at the start of ``piece`` (offsets in ``piece``)."""
+    if not _LOCATOR_START.match(piece):
+        return None
+    found = plain_pages(piece)
+    if found is not None:
+        locator, backward = found
+        return locator, backward, locator.end
+    located = _locator_by_grammar(piece, leaf_context=leaf_context)
+    if located is not None and capped and located[2] > len(piece) - _LOCATOR_MARGIN:
+        return None  # it may run on past the cap: longer than any locator, so none
+    return located
+
+
+def _locator_by_grammar(piece: str, *, leaf_context: bool) -> _Located | None:
+    """The locator at the start of ``piece`` by the locator grammar (no plain-pages fast path),
+    walked by its compiled terms (:func:`scan_locator`), or by pyparsing where those decline."""
+    scanned = scan_locator(piece, leaf_context=leaf_context)
+    if scanned is None:
+        return None
+    items, locn_start, locn_end = scanned
+    loc_end = locn_start + len(piece[locn_start:locn_end].rstrip())
+    if locn_start != len(piece) - len(piece.lstrip()):
+        return None
+    locator, backward = _locator_from(items, piece, 0)
+    if locator is None:
+        return None
+    return (
+        replace(locator, text=piece[locn_start:loc_end], start=locn_start, end=loc_end),
+        backward,
+        loc_end,
+    )
+
+
+def _shifted(locator: Locator, offset: int) -> Locator:
+    """The same locator with its offsets moved by ``offset``."""
+    return Locator(
+        text=locator.text,
+        kind=locator.kind,
+        ranges=locator.ranges,
+        verso=locator.verso,
+        start=locator.start + offset,
+        end=locator.end + offset,
+        label=locator.label,
+        volume=locator.volume,
+        notes=locator.notes,
+        damaged=locator.damaged,
+    )
 
 
 # --- the locator grammar, walked by its compiled terms -------------------------------------------
