@@ -1945,28 +1945,23 @@ def _lean_short_locator(
 
 def _lean_build(note: Note, found: list[_Read]) -> _Result:
     """:meth:`_NoteSplitter._build` for citations that do not overlap, in order."""
-    text = note.text
+    text, index, span = note.text, note.index, note.span
     segments: list[Segment] = []
     citations: list[Citation] = []
     backward: list[tuple[int, int, int, int]] = []
     position = 0
+    prefix = f"n{index}c"
     for number, (start, end, form, fields, locator, back) in enumerate(found, start=1):
         if start > position:
             segments.append(Segment(_gap_kind(text[position:start]), position, start))
+        # positional, in the order of Citation's fields: id, note index, form, text, offsets, span
         citation = Citation(
-            id=f"n{note.index}c{number}",
-            note_index=note.index,
-            form=form,
-            text=text[start:end],
-            start=start,
-            end=end,
-            span=note.span(start, end),
-            fields=fields,
-            locator=locator,
+            prefix + str(number), index, form, text[start:end], start, end, span(start, end), fields, locator
         )
         citations.append(citation)
         segments.append(Segment("citation", start, end, citation))
-        backward.extend(back)
+        if back:
+            backward.extend(back)
         position = end
     if position < len(text):
         segments.append(Segment(_gap_kind(text[position:]), position, len(text)))
@@ -2334,15 +2329,16 @@ def read_locator(text: str, start: int, end: int, *, leaf_context: bool) -> _Loc
     that cap might run on past it, so it is not a locator. The answer depends only on the text
     read, so it is remembered by that text (notes repeat their locators: ``12.``, ``chap. 3.``).
     """
-    limit = min(end, start + _MAX_LOCATOR)
+    limit = start + _MAX_LOCATOR
+    if end < limit:
+        limit = end
     found = _locator_in(text[start:limit], leaf_context, limit < end)
-    if found is None:
-        return None
+    if found is None or not start:
+        return found
     locator, backward, stop = found
-    if start:
-        locator = _shifted(locator, start)
+    if backward:
         backward = tuple((start + a, start + b, first, last) for a, b, first, last in backward)
-    return locator, backward, start + stop
+    return _shifted(locator, start), backward, start + stop
 
 
 @lru_cache(maxsize=4096)
@@ -2382,17 +2378,18 @@ def _locator_by_grammar(piece: str, *, leaf_context: bool) -> _Located | None:
 
 def _shifted(locator: Locator, offset: int) -> Locator:
     """The same locator with its offsets moved by ``offset``."""
+    # positional, in the order of Locator's fields (fields are only ever appended, with defaults)
     return Locator(
-        text=locator.text,
-        kind=locator.kind,
-        ranges=locator.ranges,
-        verso=locator.verso,
-        start=locator.start + offset,
-        end=locator.end + offset,
-        label=locator.label,
-        volume=locator.volume,
-        notes=locator.notes,
-        damaged=locator.damaged,
+        locator.text,
+        locator.kind,
+        locator.ranges,
+        locator.verso,
+        locator.start + offset,
+        locator.end + offset,
+        locator.label,
+        locator.volume,
+        locator.notes,
+        locator.damaged,
     )
 
 
