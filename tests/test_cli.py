@@ -102,6 +102,27 @@ def test_json_report_written_on_exit_1(
     assert [d["code"] for d in data["documents"][0]["diagnostics"]] == ["NC999", "NC998"]
 
 
+def test_json_from_the_command_line_is_streamed_and_equals_the_whole_report(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The CLI writes JSON document by document (memory stays flat); the bytes are the same as
+    rendering the whole report, and an unreadable-only run still exits 2."""
+    from notecheck import report as formats
+    from notecheck.check import check
+    from notecheck.config import load_config
+
+    edition(tmp_path, "a.txt")
+    edition(tmp_path, "b.txt", NOTES.replace("teh", "the"))
+    code, streamed, _ = run(capsys, "check", "a.txt", "b.txt", *ONLY_FAKE, "--format", "json")
+    whole = check(
+        ["a.txt", "b.txt"], config=load_config(tmp_path).with_selection(select=["NC9"], ignore=["NC90"])
+    )
+    assert code == 1
+    assert streamed == formats.render(whole, "json")
+    code, out, _ = run(capsys, "check", "missing.txt", "--format", "json")
+    assert code == 2 and json.loads(out)["summary"]["documents"] == 1
+
+
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "html"])
 def test_every_format_from_the_command_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str

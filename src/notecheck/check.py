@@ -275,6 +275,7 @@ class Run:
         counts = self.counts
         counts["documents"] += 1
         if document.edition is not None:
+            counts["read"] += 1
             counts["notes"] += len(document.edition.notes)
         if document.parsed is not None:
             counts["citations"] += len(document.parsed.all_citations())

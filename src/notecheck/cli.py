@@ -353,11 +353,51 @@ def _check(args: argparse.Namespace) -> int:
     baseline: Any = Baseline() if args.no_baseline else args.baseline
     if args.baseline and not Path(args.baseline).is_file():
         raise UsageError(f"--baseline: cannot read {args.baseline}")
+    if args.format == "json" and not args.statistics:
+        report, read_any = _stream_json(args, config, paths, baseline=baseline)
+        if not read_any and report.summary.documents:
+            return EXIT_USAGE
+        return EXIT_OK if args.exit_zero else report.exit_code
     report = _run_check(args, config, paths, baseline=baseline)
     _write_report(report, args)
     if _nothing_read(report):
         return EXIT_USAGE
     return EXIT_OK if args.exit_zero else report.exit_code
+
+
+def _stream_json(
+    args: argparse.Namespace, config: Config, paths: list[str], *, baseline: Any
+) -> tuple[Report, bool]:
+    """Check and write the JSON report document by document, so memory holds one at a time.
+
+    Returns the report (its totals, not its documents) and whether any input could be read.
+    """
+    from notecheck.check import Run
+    from notecheck.report.json import write_run
+
+    progress = _ProgressBar(enabled=not args.quiet and _is_terminal(sys.stderr))
+    run = Run(
+        paths,
+        bib=args.bib,
+        config=config,
+        stdin=_stdin(paths),
+        baseline=baseline,
+        jobs=_jobs(args),
+        progress=progress,
+    )
+    try:
+        if args.output is None:
+            report = write_run(run, sys.stdout)
+            sys.stdout.flush()
+        else:
+            try:
+                with open(args.output, "w", encoding="utf-8", newline="\n") as stream_out:
+                    report = write_run(run, stream_out)
+            except OSError as error:
+                raise UsageError(f"cannot write {args.output}: {error.strerror or error}") from None
+    finally:
+        progress.close()
+    return report, run.counts["read"] > 0
 
 
 def _write_report(report: Report, args: argparse.Namespace) -> None:
