@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -9,7 +11,7 @@ from hypothesis import strategies as st
 from notecheck.bibliography import Bibliography
 from notecheck.models import Edition, Entry, Span
 from notecheck.readers import maps_verbatim, read_edition_text
-from notecheck.readers.latex import check_cite_keys, cited_keys
+from notecheck.resolve.cite_keys import check_cite_keys, cited_keys
 from tests.test_formats import LATEX_ONE_FOR_ONE, assert_pieces_cover
 
 
@@ -150,6 +152,25 @@ def test_unknown_cite_key_nc480_with_did_you_mean() -> None:
 
 def test_cite_keys_without_bibliography_report_nothing() -> None:
     assert check_cite_keys(read("T.\\footnote{\\cite{x}}"), None) == []
+
+
+def test_cite_keys_are_resolved_by_check_and_count_as_used(tmp_path: Path) -> None:
+    """The resolve stage reports unknown keys (NC480) and counts known ones as used (no NC250)."""
+    from notecheck.check import check
+
+    tex = tmp_path / "notes.tex"
+    tex.write_text("Body.\\footnote{See \\cite{zelnik1986} and \\cite{zelnik1968}.}\n", encoding="utf-8")
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@book{zelnik1986, author = {Zelnik, Reginald E.}, title = {A Radical Worker}, "
+        "location = {Stanford}, year = {1986}}\n",
+        encoding="utf-8",
+    )
+    report = check([tex], bib=bib)
+    codes = [d.code for d in report.all_diagnostics()]
+    assert codes.count("NC480") == 1
+    assert "NC250" not in codes
+    assert report.bibliography.unused == []
 
 
 _PIECES = st.sampled_from(

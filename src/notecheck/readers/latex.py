@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -28,7 +27,7 @@ from notecheck.readers import TextBuilder
 from notecheck.rules.reading import LATEX_UNCLOSED_NOTE, LATEX_UNKNOWN_COMMAND, NO_NOTES
 
 if TYPE_CHECKING:
-    from notecheck.bibliography import Bibliography
+    pass
 
 _TOKEN = re.compile(r"%|\\([A-Za-z@]+)(\*?)|\\.", re.DOTALL)
 _SPECIAL = re.compile(r"[\\{}%~$`'\-\n]")
@@ -648,46 +647,3 @@ def _cite(builder: TextBuilder, position: int, end: int, state: _State) -> int:
             state.cite_keys.append((key, text_start, text_start + len(key)))
         cursor += len(part) + 1
     return argument.after
-
-
-def cited_keys(edition: Edition) -> set[str]:
-    """Every ``\\cite`` key in the edition's notes (count them as used bibliography entries)."""
-    return {key for note in edition.notes for key, _, _ in note.cite_keys}
-
-
-def check_cite_keys(edition: Edition, bibliography: Bibliography | None) -> list[Diagnostic]:
-    """NC480 for every ``\\cite`` key in a note that the bibliography does not have.
-
-    Args:
-        edition: a read edition (only LaTeX notes carry cite keys).
-        bibliography: the loaded bibliography; with none, nothing is reported (the missing
-            bibliography is reported once elsewhere).
-
-    Returns:
-        One diagnostic per unknown key occurrence, at the key in the .tex file, with a
-        did-you-mean hint when a key is close.
-    """
-    from notecheck.rules.resolution import CITE_KEY_UNKNOWN
-
-    if bibliography is None:
-        return []
-    known = list(bibliography.entries)
-    found: list[Diagnostic] = []
-    for note in edition.notes:
-        for key, start, end in note.cite_keys:
-            if key in bibliography.entries:
-                continue
-            hint = _did_you_mean(key, known)
-            found.append(CITE_KEY_UNKNOWN.at(note.span(start, end), note=note, key=key, hint=hint))
-    return found
-
-
-def _did_you_mean(key: str, known: Iterable[str]) -> str:
-    candidates = list(known)
-    same_case = [k for k in candidates if k.lower() == key.lower()]
-    if same_case:
-        return f" (did you mean {same_case[0]!r}? keys are case-sensitive)"
-    from rapidfuzz import fuzz, process
-
-    best = process.extractOne(key, candidates, scorer=fuzz.ratio, score_cutoff=75)
-    return f" (did you mean {best[0]!r}?)" if best else ""

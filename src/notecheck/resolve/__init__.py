@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from notecheck.models import Citation, Diagnostic, Edition, Form, Resolution, Status
 from notecheck.resolve.archives import resolve_archival
+from notecheck.resolve.cite_keys import check_cite_keys, cited_keys
 from notecheck.resolve.context import Context, Declared, Outcome
 from notecheck.resolve.crossref import resolve_crossref
 from notecheck.resolve.declarations import (
@@ -124,8 +125,15 @@ class _Walk:
                 pending = self._declare(pending, citation=citation.id)
             self._declare(pending)
         self._report_early()
-        self.result.used_keys = set(context.all_keys())
+        self._check_cite_keys()
+        self.result.used_keys = set(context.all_keys()) | cited_keys(context.edition)
         return self.result
+
+    def _check_cite_keys(self) -> None:
+        """NC480 for ``\\cite`` keys (LaTeX notes) the bibliography does not have."""
+        self.result.diagnostics.extend(
+            check_cite_keys(self.context.edition, self.context.catalogue.bibliography)
+        )
 
     def _keep(self, citation: Citation, outcome: Outcome) -> None:
         context = self.context
