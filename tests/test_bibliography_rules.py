@@ -138,6 +138,19 @@ def test_nc204_archival_entry_needs_archive_and_title_not_an_author() -> None:
     assert "archive, title" in bad.diagnostics[0].message
 
 
+def test_nc204_archival_collection_needs_no_author_or_year() -> None:
+    ok = load(
+        "@misc{ccp, archive = {National Archives}, collection = {Papers of the Continental Congress},"
+        " series = {M247}, title = {Papers of the Continental Congress}}"
+    )
+    assert codes(ok) == []
+    bad = load("@misc{rg59, archive = {National Archives}, series = {RG 59}}")
+    assert codes(bad) == ["NC204"]
+    assert "title or collection" in bad.diagnostics[0].message
+    plain = load("@misc{m, archive = {National Archives}}")  # not a collection: an ordinary @misc
+    assert codes(plain) == ["NC204"]
+
+
 def test_nc205_unknown_entry_type_with_suggestion() -> None:
     bib = load("@boook{w, author = {A, B}, title = {T}, year = {1990}}")
     found = only(bib, "NC205")

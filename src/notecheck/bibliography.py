@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -745,6 +745,8 @@ class _Loader:
     def _check(self, draft: _Draft) -> None:
         if "fond" in draft.fields:
             self._check_archival(draft)
+        elif _is_collection(draft.fields):
+            self._check_collection(draft)
         elif draft.known_type:
             self._check_required(draft)
         for name in ("year", *_DATE_FIELDS, "month"):
@@ -776,6 +778,23 @@ class _Loader:
             plural=plural,
             fields=fields,
         )
+
+    def _check_collection(self, draft: _Draft) -> None:
+        """An archival collection (``archive`` with ``collection``, ``series`` or ``file``) is
+        described by where it is kept, not by an author and a year: it needs its archive and a
+        title or collection name."""
+        missing = (
+            [] if draft.fields.get("title") or draft.fields.get("collection") else ["title or collection"]
+        )
+        if missing:
+            self.report(
+                MISSING_FIELD,
+                self.header(draft),
+                entry_type=f"{draft.entry_type} (archival collection)",
+                key=draft.key,
+                plural="",
+                fields=", ".join(missing),
+            )
 
     def _check_archival(self, draft: _Draft) -> None:
         missing = [name for name in ("archive", "title") if not draft.fields.get(name)]
@@ -830,6 +849,12 @@ class _Loader:
                 span = self.field_span(draft, name)
                 self.report(MALFORMED_NAME, span, field=name, key=draft.key, reason=reason)
         return names
+
+
+def _is_collection(fields: Mapping[str, str]) -> bool:
+    """Whether an entry describes an archival collection (non-Russian archives: ``archive`` with
+    ``collection``, ``series`` or ``file``), which the resolver matches by its words."""
+    return bool(fields.get("archive")) and any(fields.get(name) for name in ("collection", "series", "file"))
 
 
 def _inherit_fields(child: _Draft, parent: _Draft) -> None:
