@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from notecheck.readers import read_edition
-from notecheck.split import _FAST_DECLINE, _ODD_IBID, _fast_declines, _lean_split, _odd_ibid, _split
+from notecheck.split import _split
+from notecheck.split.fast import _FAST_DECLINE, _ODD_IBID, _fast_declines, _lean_split, _odd_ibid
 
 from .chicago import ChicagoSequence, ChicagoWriter
 from .conftest import EDITION

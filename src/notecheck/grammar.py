@@ -19,33 +19,65 @@ Example::
 
 from __future__ import annotations
 
+import re
+
 import pyparsing as pp
 
 __all__ = [
+    "ABBREVIATIONS",
+    "AUTHORS_LEAD",
+    "AUTHOR_JOIN",
+    "CONTAINER_LEAD",
+    "CONVENTION",
+    "CROSSREF_CUE",
+    "DAMAGED_OPEN_QUOTE",
     "DECLARATION",
+    "DECLARATION_CUE",
     "DECLARATION_SENTENCE",
     "DOCUMENT_CROSSREF",
     "DOCUMENT_DATE",
+    "DOTTED_TOKEN",
     "EDITION",
+    "EDITOR_WORD",
+    "HEAD_LEAD",
     "IBID",
+    "IBID_BEFORE",
     "IBID_WORD",
+    "IDEM",
+    "INITIAL_TOKEN",
     "JOURNAL_TAIL",
+    "LEADING_AND",
+    "LEAF_LABEL",
     "LEAF_LOCATOR",
     "LOCATOR",
+    "LOCATOR_CUE",
+    "LOCATOR_WORDS",
     "NAME",
     "NAME_LIST",
     "NEWSPAPER_TAIL",
     "NOTED_CROSSREF",
     "NOTE_CROSSREF",
+    "PAREN_COMMENT",
     "POSSESSIVE",
     "PROSE_WORD",
+    "PUBLISHER_WORD",
+    "PUB_DATA_START",
     "PUB_GROUP",
     "QUOTED_TITLE",
+    "QUOTE_MARK",
+    "REPRINT",
+    "REPRINT_BEFORE_GROUP",
     "ROLE",
     "ROLE_BARE",
+    "SENTENCE_END",
     "SIGNAL",
+    "THESIS",
+    "TITLE_LEAD_IN",
+    "TITLE_SMALL_WORDS",
+    "UNPUBLISHED",
     "VOLUME",
     "YEAR",
+    "YEAR_GROUP",
 ]
 
 # --- characters -------------------------------------------------------------------------------
@@ -66,7 +98,8 @@ _DATE = (
     rf"|{_MONTH}\.?\s+{_YEAR})"  # August 1958
 )
 
-YEAR = pp.Regex(rf"{_YEAR}[a-z]?(?!\d)").set_name("year")
+_YEAR_TERM = rf"{_YEAR}[a-z]?(?!\d)"
+YEAR = pp.Regex(_YEAR_TERM).set_name("year")
 
 # --- locators ---------------------------------------------------------------------------------
 # A locator is a sequence of runs (``esp. 41-45, 127-141, and chap. 8``). Each run is one Regex
@@ -181,9 +214,10 @@ _NAME = rf"(?:(?:{_INITIAL}|{_WORD}|{_PARTICLE})\s+){{0,4}}{_WORD}"
 NAME = pp.Regex(_NAME).set_name("personal name")
 #: Authors as printed: ``R. W. Davies``; ``Howard D. Mehlinger and John M. Thompson``;
 #: ``John and Carol Garrard``; ``Smith, Jones, and Brown``; ``Smith et al.``
-NAME_LIST = pp.Regex(
+_NAME_LIST = (
     rf"(?P<names>{_NAME}(?:\s*,\s*{_NAME})*(?:\s*,?\s+(?:and|&)\s+{_NAME})?)(?P<etal>\s*,?\s+et\s+al\.?)?"
-).set_name("name list")
+)
+NAME_LIST = pp.Regex(_NAME_LIST).set_name("name list")
 
 # --- roles, editions, volumes (elements of a full citation's head) ----------------------------
 _ROLE_WORD = r"(?:eds?|trans|tr|comp|comps|00)"
@@ -288,3 +322,290 @@ PROSE_WORD = pp.Regex(
     r"|those|he|she|it|they|his|her|their|its|we|our|there|would|could|should|may|might|did|does|do"
     r"|can|will|if|when|where|because|although|though|than|so|also|even|only|here|about|one)(?![\w'’])"
 ).set_name("prose word")
+
+
+# --- the splitter's recognisers -----------------------------------------------------------------
+# Lexical terms the splitter (notecheck.split) classifies text with: a period that ends a
+# sentence, quotes, conventions, theses and unpublished work, publishers, reprints, leaf labels,
+# ibid before an archival reference, cues that tell a detector its pattern may be there.
+
+#: Abbreviations (lower case, without their final period) after which a period ends no sentence:
+#: ``ed.``, ``trans.``, ``St.``, ``Mass.``, month names, archival ``f.``/``op.``/``d.`` (generic).
+ABBREVIATIONS = frozenset(
+    [
+        "00",
+        "a.k.a",
+        "al",
+        "apr",
+        "art",
+        "aug",
+        "b",
+        "bk",
+        "byvsh",
+        "c",
+        "ca",
+        "calif",
+        "capt",
+        "cf",
+        "ch",
+        "chap",
+        "chaps",
+        "cit",
+        "co",
+        "col",
+        "comp",
+        "comps",
+        "conn",
+        "d",
+        "dec",
+        "diss",
+        "dr",
+        "e.g",
+        "ed",
+        "eds",
+        "eng",
+        "enl",
+        "esp",
+        "f",
+        "feb",
+        "fig",
+        "figs",
+        "fl",
+        "fr",
+        "g",
+        "gen",
+        "ger",
+        "gg",
+        "gos",
+        "i.e",
+        "ill",
+        "inc",
+        "ind",
+        "izd",
+        "jan",
+        "jr",
+        "khr",
+        "kn",
+        "l",
+        "ll",
+        "loc",
+        "lt",
+        "ltd",
+        "m.a",
+        "mar",
+        "mass",
+        "md",
+        "mich",
+        "mr",
+        "mrs",
+        "ms",
+        "mt",
+        "n",
+        "n.j",
+        "n.y",
+        "nn",
+        "no",
+        "nos",
+        "nov",
+        "ob",
+        "obl",
+        "oct",
+        "op",
+        "p",
+        "pa",
+        "para",
+        "ph.d",
+        "pod",
+        "pp",
+        "prof",
+        "pt",
+        "red",
+        "repr",
+        "rev",
+        "russ",
+        "s",
+        "sb",
+        "sec",
+        "secs",
+        "sep",
+        "sept",
+        "sr",
+        "st",
+        "t",
+        "tov",
+        "tr",
+        "trans",
+        "tt",
+        "u.k",
+        "u.s",
+        "ul",
+        "univ",
+        "va",
+        "viz",
+        "vol",
+        "vols",
+        "vs",
+        "vyp",
+        "wash",
+        "wis",
+    ]
+)
+
+
+#: The words locators are made of (lower case): labels, ``passim``, ``and``, damaged leaf labels.
+LOCATOR_WORDS = frozenset(
+    [
+        "and",
+        "art",
+        "bk",
+        "ch",
+        "chap",
+        "chaps",
+        "chapter",
+        "chapters",
+        "doc",
+        "esp",
+        "especially",
+        "fig",
+        "figs",
+        "i",
+        "ii",
+        "il",
+        "l",
+        "ll",
+        "n",
+        "nn",
+        "no",
+        "nos",
+        "note",
+        "notes",
+        "ob",
+        "p",
+        "page",
+        "pages",
+        "para",
+        "paras",
+        "passim",
+        "pp",
+        "pt",
+        "s",
+        "sec",
+        "secs",
+        "t",
+        "table",
+        "tables",
+        "vol",
+        "vols",
+    ]
+)
+
+
+#: Small words a title may hold uncapitalised (read backwards from a title's end in prose).
+TITLE_SMALL_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "de",
+        "du",
+        "for",
+        "from",
+        "i",
+        "in",
+        "la",
+        "le",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "v",
+        "van",
+        "von",
+        "with",
+    ]
+)
+
+
+#: A period, ``?`` or ``!`` (and closing quotes or brackets) before a space and a capital, a quote,
+#: a bracket or an OCR-damaged ``lbid``: a sentence may end here (unless an abbreviation ends).
+SENTENCE_END = pp.Regex(
+    r"[.?!][\"”’')\]]*(?=\s+(?:[\"“‘'(\[A-ZÀ-ÖØ-ÞА-ЯЁ]|l[bcdfghjkmnpqrstvwxz]))"
+).set_name("sentence end")
+#: A token that is an initial (``R.``, ``Ia.``, ``F.-X``): its period ends no sentence.
+INITIAL_TOKEN = pp.Regex(r"[A-ZÀ-ÞА-Я][a-z]?|(?:[A-ZÀ-ÞА-Я]\.-?)+[A-ZÀ-ÞА-Я]").set_name("initial")
+#: A dotted abbreviation such as ``U.S`` or ``e.g`` (before its final period).
+DOTTED_TOKEN = pp.Regex(r"(?:[A-Za-z]\.)+[A-Za-z]").set_name("dotted abbreviation")
+#: A quotation mark, straight, typographic, doubled apostrophes or OCR-damaged (``tI``).
+QUOTE_MARK = pp.Regex(r"“|”|\"|''|(?<!\w)tI(?=[A-Z])").set_name("quotation mark")
+#: A lost opening quote glued to a capitalised title word: ``IfRussian``, ``tIS.``, ``IIThe``.
+DAMAGED_OPEN_QUOTE = pp.Regex(r"(?:If|tI|II)(?=[A-Z])")("damaged_quote").set_name("damaged opening quote")
+#: ``and``/``or`` opening a clause (not part of the citation after it).
+LEADING_AND = pp.Regex(r"(?:and|or)\s+").set_name("leading and")
+#: ``op. cit.``, ``loc. cit.`` (any case).
+CONVENTION = pp.Regex(r"(?P<convention>op\.\s*cit\.|loc\.\s*cit\.)", flags=re.I).set_name("op. cit.")
+#: ``Idem``/``idem``/``Id.`` opening a short form.
+IDEM = pp.Regex(r"(?P<idem>[Ii]dem|[Ii]d\.)(?=[\s,])").set_name("idem")
+#: A thesis inside publication data: ``Ph.D. diss., University of California, Berkeley``.
+THESIS = pp.Regex(
+    r"(?P<thesis>(?i:ph\.?\s?d\.?|doctoral|master['’]s|m\.\s?a\.|kand\w*\.?)\s*(?i:diss(?:ertation)?\.?|thesis))"
+    r"\s*,?\s*(?P<institution>.*)$",
+    flags=re.S,
+).set_name("thesis")
+#: Words that mark unpublished work: ``paper presented``, ``typescript``, ``lecture``.
+UNPUBLISHED = pp.Regex(
+    r"(?i)\b(?:paper\s+(?:presented|read|delivered)|unpublished|typescript|manuscript|lecture)\b"
+).set_name("unpublished work")
+#: A word that makes publication data a publisher rather than a place: ``Press``, ``Knopf``, ``&``.
+PUBLISHER_WORD = pp.Regex(
+    r"\b(?:Press|Books|Publishers?|Publishing|Verlag|Inc\.|Co\.|Sons|Library|Editions?|Izd\w*|Nauka|Knopf|Norton)\b|&"
+).set_name("publisher word")
+#: How publication data starts: a capital (a place or publisher), a thesis or paper, or nothing.
+PUB_DATA_START = pp.Regex(
+    r"(?:[A-ZÀ-ÞА-Я]|(?i:ph\.?\s?d|phd|paper|lecture|unpublished|master|doctoral|m\.a)|$)"
+).set_name("publication data start")
+#: A reprint note: ``repr.``, ``reprint``, ``reprinted``.
+REPRINT = pp.Regex(r"(?i)\breprint|\brepr\.").set_name("reprint")
+#: A reprint note between two publication groups: ``, reprint, (Moscow, 1990)``.
+REPRINT_BEFORE_GROUP = pp.Regex(
+    r"\s*,\s*(?P<reprint>[^,();]*?(?i:reprint|repr\.)[^,();]*?)\s*(?=\()"
+).set_name("reprint before a publication group")
+#: A parenthesised remark after publication data, before a locator: ``(Sekretno), 12``.
+PAREN_COMMENT = pp.Regex(r"\s*\((?P<comment>[^()]*)\)(?=\s*,\s*\S)").set_name("parenthesised remark")
+#: A leaf label followed by a number, OCR-damaged ones included: ``l. 4``, ``11. 3``, ``n. 15``.
+LEAF_LABEL = pp.Regex(r"(?<![\w.])(?:ll?|[1Il|]{1,2}|n)\.\s*\d").set_name("leaf label")
+#: ``Ibid.,`` just before an archival reference (an archive-level ibid).
+IBID_BEFORE = pp.Regex(r"(?<![\w!|])(?P<ibid>[IiLl!1|]bid(?:em)?)(?P<dot>\.)?\s*,?\s*$").set_name(
+    "ibid before an archival reference"
+)
+#: What a locator can start with (a quick filter; the locator grammar decides).
+LOCATOR_CUE = pp.Regex(
+    r"\s*(?:\d|[ivxlc]+(?!\w)|[IVXL]+\s*,|(?:pp?|ll?|nn?|chaps?|ch|esp|vols?|ob|figs?|secs?|paras?|art|doc|nos?|bk|pt|t|S|[1Il|]{1,2})\.|"
+    r"passim|pages?\s|notes?\s|chapters?\s|tables?\s|§|especially\s)"
+).set_name("locator cue")
+#: Text without this holds no cross-reference.
+CROSSREF_CUE = pp.Regex(r"(?:[Nn]otes?|nn?\.)\s*\d|(?:Document|Doc\.|Appendix)\s+\d").set_name(
+    "cross-reference cue"
+)
+#: Text without this holds no declaration sentence.
+DECLARATION_CUE = pp.Regex(r"(?i:henceforth|hereafter)").set_name("declaration cue")
+#: Authors and a comma opening a full citation's head (``R. W. Davies,``), or an editor's name and
+#: role (``L. I. Gol'dman, ed.,``): a title cut by a period may start a sentence earlier.
+HEAD_LEAD = pp.Regex(rf"(?:{_NAME_LIST})\s*,|[^,;:()]{{2,40}},\s*(?:eds?|comps?|trans)\.?,").set_name(
+    "citation head lead"
+)
+#: Authors and a comma: ``Doe and Roe,``.
+AUTHORS_LEAD = pp.Regex(rf"(?:{_NAME_LIST})\s*,").set_name("authors and comma")
+#: ``, in`` / `` in`` between a quoted title and its container.
+CONTAINER_LEAD = pp.Regex(r"\s*,?\s*(?:in\s+)?").set_name("container lead")
+#: ``in``/``see``/``from`` before a title that ends a sentence of prose: ``characterized in``.
+TITLE_LEAD_IN = pp.Regex(r"\s(?:in|see|from)\s*$").set_name("title lead-in")
+#: The last of several authors' names (``and Roe``, ``Doe et al.``): the list ends here.
+AUTHOR_JOIN = pp.Regex(r"(?:and|&)\s|.*et\s+al").set_name("author join")
+#: An editor's role word: ``ed.``, ``eds.``, ``edited``, ``00.`` (OCR for ``ed.``).
+EDITOR_WORD = pp.Regex(r"\b(?:eds?|edited|00)\b").set_name("editor word")
+#: ``(1980)`` after a quoted title: an unpublished paper or an article of that year.
+YEAR_GROUP = pp.Regex(rf"\s*\((?P<year>{_YEAR_TERM})\)").set_name("year in parentheses")
