@@ -1,21 +1,40 @@
-"""Stage split: fields from parsed text — the head of a short form (authors, title)."""
+"""Stage split: fields from parsed text — a full citation's head (authors, title, container,
+roles, edition, volume) and publication data (place, publisher, year, thesis), a short form's
+head (authors, title)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from notecheck.split.text import (
+    _AUTHOR_JOIN,
     _DAMAGED_QUOTE,
     _DOCUMENT_DATE,
+    _EDITION,
     _ENDS_IN_DIGIT,
     _LOWER_L_CONSONANT,
     _NAME_LIST,
+    _PUBLISHER_WORDS,
+    _QUOTED_TITLE,
+    _REPRINT,
+    _ROLE,
+    _ROLE_BARE,
     _SHORT_HEAD_MAX_WORDS,
+    _THESIS,
+    _UNPUBLISHED,
+    _VOLUME,
+    _assign_role,
     _clean,
+    _Element,
+    _elements,
     _has_prose,
+    _is_title_element,
+    _name_like,
     _names,
+    _split_names,
     _split_top_commas,
     _title_like,
 )
@@ -106,3 +125,169 @@ def _short_fields(
     fields["title"] = title
     fields["short_title"] = title
     return True
+
+
+# --- a full citation's head and publication data ----------------------------------------------------
+
+
+def read_head(
+    text: str,
+    start: int,
+    end: int,
+    fields: dict[str, Any],
+    extra: dict[str, str],
+    *,
+    quoted_follows: bool = False,
+) -> None:
+    """Authors, title, container, roles, edition and volume from the head ``text[start:end]`` of
+    a full citation (before a quoted title that follows, only its authors)."""
+    elements = _elements(text, start, end)
+    if quoted_follows:
+        _quoted_title_authors(elements, fields, extra)
+        return
+    index = _head_authors(elements, fields, extra)
+    if index >= len(elements):
+        return
+    quoted = _QUOTED_TITLE.match(text, elements[index].start)
+    if quoted and quoted.start() == elements[index].start:
+        index = _quoted_head_title(text, elements, index, quoted, fields, extra)
+    else:
+        index = _plain_head_title(text, elements, index, fields, extra)
+    _head_elements(elements, index, fields, extra)
+
+
+def _quoted_title_authors(elements: list[_Element], fields: dict[str, Any], extra: dict[str, str]) -> None:
+    """The authors before a quoted title: the whole head, when it is a name list."""
+    if elements:
+        authors = _NAME_LIST.fullmatch(", ".join(_clean(e.text) for e in elements))
+        if authors:
+            fields["authors"], et_al = _names(authors)
+            if et_al:
+                extra["et_al"] = "true"
+
+
+def _head_authors(elements: list[_Element], fields: dict[str, Any], extra: dict[str, str]) -> int:
+    """The authors (or an editor and a bare role: ``L. I. Gol'dman, ed.,``) opening a head; the
+    index of the first element after them."""
+    if (
+        len(elements) >= 3
+        and _ROLE_BARE.fullmatch(_clean(elements[1].text))
+        and _name_like(_clean(elements[0].text))
+    ):
+        _assign_role(_clean(elements[1].text), _split_names(_clean(elements[0].text)), fields, extra)
+        return 2
+    for k in range(len(elements) - 1, 0, -1):
+        authors = _NAME_LIST.fullmatch(", ".join(_clean(e.text) for e in elements[:k]))
+        # several authors are "A, B, and C" (serial comma): "A, B and C" reads as a title
+        several = k == 1 or _AUTHOR_JOIN.match(_clean(elements[k - 1].text))
+        if authors and several and _is_title_element(_clean(elements[k].text)):
+            fields["authors"], et_al = _names(authors)
+            if et_al:
+                extra["et_al"] = "true"
+            return k
+    return 0
+
+
+def _quoted_head_title(
+    text: str,
+    elements: list[_Element],
+    index: int,
+    quoted: re.Match[str],
+    fields: dict[str, Any],
+    extra: dict[str, str],
+) -> int:
+    """A quoted title (a chapter, an article) and the container after it (``in Book``)."""
+    fields["title"] = _clean(quoted.group("title")).rstrip(" ,")
+    while index < len(elements) and elements[index].end <= quoted.end():
+        index += 1
+    container_parts = []
+    if index < len(elements) and elements[index].start < quoted.end():
+        remainder = _clean(text[quoted.end() : elements[index].end])
+        container_parts = [remainder] if remainder else []
+        index += 1
+    while index < len(elements) and _is_title_element(_clean(elements[index].text)):
+        container_parts.append(_clean(elements[index].text))
+        index += 1
+    if container_parts:
+        fields["container"] = _IN_PREFIX.sub("", ", ".join(container_parts))
+        extra["type"] = "chapter"
+    return index
+
+
+def _plain_head_title(
+    text: str, elements: list[_Element], index: int, fields: dict[str, Any], extra: dict[str, str]
+) -> int:
+    """A title of one or more elements (``Title, 1900-1914``), and an ``in Book`` after it."""
+    title_end = index + 1
+    while title_end < len(elements) and _is_title_element(_clean(elements[title_end].text)):
+        if _clean(elements[title_end].text).startswith("in "):
+            break
+        title_end += 1
+    fields["title"] = _clean(text[elements[index].start : elements[title_end - 1].end])
+    index = title_end
+    if index < len(elements) and _clean(elements[index].text).startswith("in "):
+        fields["container"] = _clean(elements[index].text)[3:]
+        extra["type"] = "chapter"
+        index += 1
+    return index
+
+
+def _head_elements(
+    elements: list[_Element], index: int, fields: dict[str, Any], extra: dict[str, str]
+) -> None:
+    """The elements after the title: roles with names, edition, volume, reprint, the rest."""
+    while index < len(elements):
+        element = _clean(elements[index].text)
+        index += 1
+        with_names = _ROLE.fullmatch(element)
+        if with_names:
+            _assign_role(with_names.group("role"), _split_names(with_names.group("names")), fields, extra)
+            continue
+        if _ROLE_BARE.fullmatch(element) and index < len(elements):
+            _assign_role(element, _split_names(_clean(elements[index].text)), fields, extra)
+            index += 1
+            continue
+        if _EDITION.fullmatch(element):
+            extra["edition"] = element
+        elif _VOLUME.fullmatch(element):
+            fields["volume"] = element
+        elif _REPRINT.search(element):
+            fields["reprint"] = element
+        else:
+            extra["other"] = f"{extra['other']}; {element}" if "other" in extra else element
+
+
+def read_pub(match: re.Match[str], fields: dict[str, Any], extra: dict[str, str]) -> None:
+    """Place, publisher, year, thesis, unpublished work or reprint from a publication group."""
+    inner = _clean(match.group("inner")).rstrip(" ,")
+    fields["year"] = match.group("year")
+    if ";" in inner:
+        original, reprint = inner.split(";", 1)
+        fields["reprint"] = _clean(reprint)
+        inner = original.strip()
+        if _FOUR_DIGITS.fullmatch(inner):
+            extra["original_year"] = inner
+            inner = ""
+    thesis = _THESIS.match(inner)
+    if thesis:
+        fields["thesis"] = _clean(thesis.group("thesis"))
+        fields["institution"] = thesis.group("institution").strip(" ,") or None
+        extra["type"] = "thesis"
+        return
+    if _UNPUBLISHED.search(inner):
+        fields["unpublished"] = True
+        extra["type"] = "unpublished"
+        extra["description"] = inner
+        return
+    if ":" in inner:
+        place, publisher = inner.split(":", 1)
+        fields["place"], fields["publisher"] = place.strip(), publisher.strip()
+    elif inner and _PUBLISHER_WORDS.search(inner):
+        fields["publisher"] = inner
+    elif inner:
+        fields["place"] = inner
+    extra.setdefault("type", "book")
+
+
+_IN_PREFIX = re.compile(r"^in\s+")
+_FOUR_DIGITS = re.compile(r"\d{4}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
 from notecheck import grammar as g
@@ -45,6 +45,53 @@ def roman_to_int(numeral: str) -> int:
     return total
 
 
+@dataclass
+class _Reading:
+    """What the runs of one locator have said so far (see :func:`_locator_from`)."""
+
+    kind: str | None = None
+    label: str | None = None
+    volume: str | None = None
+    damaged: bool = False
+    verso: bool = False
+    items: int = 0
+    ranges: list[tuple[int, int]] = field(default_factory=list)
+    notes: list[tuple[int, int]] = field(default_factory=list)
+    backward: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+    def first_run(self, run: _Run) -> None:
+        """The first run gives the kind, the label as printed and the volume."""
+        self.kind = run.kind
+        self.label = run.groups.get("label") or None
+        self.damaged = run.kind == "leaf" and self.label not in ("l.", "ll.")
+        self.volume = run.groups.get("volume") or run.groups.get("roman_volume") or None
+
+    def item(self, item: str, lead: int, start: int, run_kind: str) -> None:
+        """One item of a run (``387-91``, ``447 n. 59``, ``xi``) printed at note offset ``start``."""
+        self.items += 1
+        number = _RANGE.match(item, lead)
+        if number is None:
+            roman = _ROMAN_RANGE.match(item, lead)
+            if roman is not None:
+                first = roman_to_int(roman.group("rfirst"))
+                last = roman_to_int(roman.group("rlast")) if roman.group("rlast") else first
+                if last < first:
+                    self.backward.append((start, start + roman.end() - lead, first, last))
+            return
+        pair = _expand(number.group("first"), number.group("last"))
+        if pair[1] < pair[0]:
+            self.backward.append((start, start + len(number.group().rstrip()), pair[0], pair[1]))
+        if number.group("verso"):
+            self.verso = True
+        note = _NOTE_AFTER_PAGE.match(item[number.end() :])
+        if note is not None:
+            self.notes.append(_expand(note.group("first"), note.group("last")))
+        if run_kind == self.kind:
+            self.ranges.append(pair)
+        elif run_kind == "note":
+            self.notes.append(pair)
+
+
 def _locator_from(
     runs: Sequence[_Run | str], text: str, offset: int
 ) -> tuple[Locator | None, tuple[tuple[int, int, int, int], ...]]:
@@ -53,71 +100,39 @@ def _locator_from(
     The first run gives the kind, label and volume; ranges are those of the runs of that kind
     (a page item with a note number, ``447 n. 59``, alone makes the kind ``note``).
     """
-    kind: str | None = None
-    label: str | None = None
-    volume: str | None = None
-    ranges: list[tuple[int, int]] = []
-    notes: list[tuple[int, int]] = []
-    verso = damaged = False
-    backward: list[tuple[int, int, int, int]] = []
-    item_count = 0
+    reading = _Reading()
     for run in runs:
         if isinstance(run, str):
             continue  # esp.
-        values = run.groups
-        run_start = offset + run.start
-        run_text = text[run_start : offset + run.end]
-        if kind is None:
-            kind = run.kind
-            label = values.get("label") or None
-            if kind == "leaf" and label not in ("l.", "ll."):
-                damaged = True
-            volume = values.get("volume") or values.get("roman_volume") or None
-        numbers = values.get("numbers") or ""
+        if reading.kind is None:
+            reading.first_run(run)
+        numbers = run.groups.get("numbers") or ""
         if not numbers:
             continue
-        base = run_start + run_text.rfind(numbers)
-        for piece in re.finditer(r"[^,]+", numbers):
+        run_start = offset + run.start
+        base = run_start + text[run_start : offset + run.end].rfind(numbers)
+        for piece in _ITEM.finditer(numbers):
             item = piece.group()
             lead = len(item) - len(item.lstrip())
-            item_start = base + piece.start() + lead
-            item_count += 1
-            roman = _ROMAN_RANGE.match(item, lead)
-            number = _RANGE.match(item, lead)
-            if number is None:
-                if roman is not None:
-                    first = roman_to_int(roman.group("rfirst"))
-                    last = roman_to_int(roman.group("rlast")) if roman.group("rlast") else first
-                    if last < first:
-                        backward.append((item_start, item_start + roman.end() - lead, first, last))
-                continue
-            pair = _expand(number.group("first"), number.group("last"))
-            if pair[1] < pair[0]:
-                backward.append((item_start, item_start + len(number.group().rstrip()), pair[0], pair[1]))
-            if number.group("verso"):
-                verso = True
-            note = re.match(rf"\s*nn?\.?\s*({_RANGE.pattern})", item[number.end() :])
-            if note is not None:
-                notes.append(_expand(note.group("first"), note.group("last")))
-            if run.kind == kind:
-                ranges.append(pair)
-            elif run.kind == "note":
-                notes.append(pair)
-    if kind is None:
+            reading.item(item, lead, base + piece.start() + lead, run.kind)
+    if reading.kind is None:
         return None, ()
-    if kind == "page" and notes and item_count == 1:
-        kind = "note"
+    kind = "note" if reading.kind == "page" and reading.notes and reading.items == 1 else reading.kind
     locator = Locator(
         text=text[offset:offset],
         kind=kind,
-        ranges=tuple(ranges),
-        verso=verso,
-        label=label if isinstance(label, str) else None,
-        volume=volume if isinstance(volume, str) else None,
-        notes=tuple(notes),
-        damaged=damaged,
+        ranges=tuple(reading.ranges),
+        verso=reading.verso,
+        label=reading.label if isinstance(reading.label, str) else None,
+        volume=reading.volume if isinstance(reading.volume, str) else None,
+        notes=tuple(reading.notes),
+        damaged=reading.damaged,
     )
-    return locator, tuple(backward)
+    return locator, tuple(reading.backward)
+
+
+_ITEM = re.compile(r"[^,]+")
+_NOTE_AFTER_PAGE = re.compile(rf"\s*nn?\.?\s*({_RANGE.pattern})")
 
 
 def read_locator(text: str, start: int, end: int, *, leaf_context: bool) -> _Located | None:

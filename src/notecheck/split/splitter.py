@@ -13,11 +13,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from notecheck.models import Citation, CitationFields, Form, Locator, Note, Segment, Target
-from notecheck.split.fields import _short_fields
+from notecheck.split.fields import _short_fields, read_head, read_pub
 from notecheck.split.locators import read_locator
 from notecheck.split.records import Declaration, _Candidate, _Clause, _Located, _Result
 from notecheck.split.text import (
-    _AUTHOR_JOIN,
     _AUTHORS_LEAD,
     _COMMA,
     _CONTAINER_LEAD,
@@ -28,7 +27,6 @@ from notecheck.split.text import (
     _DECLARATION_SENTENCE,
     _DOCUMENT_CROSSREF,
     _DOCUMENT_DATE,
-    _EDITION,
     _HEAD_LEAD,
     _IBID_BEFORE,
     _IBID_WORD,
@@ -54,28 +52,21 @@ from notecheck.split.text import (
     _PARENS,
     _POSSESSIVE,
     _PUB_GROUP,
-    _PUBLISHER_WORDS,
     _QUOTE_CHARS,
     _QUOTED_TITLE,
-    _REPRINT,
     _REPRINT_BEFORE_GROUP,
-    _ROLE,
-    _ROLE_BARE,
     _SEMICOLON,
     _SENTENCE_END,
     _SIGNAL,
     _SMALL_WORDS,
     _SPACES,
-    _THESIS,
     _TITLE_LEAD_IN,
     _TRAILING_END,
     _UNPUBLISHED,
-    _VOLUME,
     _WORD,
     _WS,
     _YEAR_GROUP,
     _after_signal,
-    _assign_role,
     _clean,
     _direction,
     _elements,
@@ -85,12 +76,10 @@ from notecheck.split.text import (
     _is_abbreviation,
     _is_text_paren,
     _is_title_element,
-    _name_like,
     _names,
     _norm_signal,
     _short_title,
     _signal_match_before,
-    _split_names,
     _title_like,
     _valid_pub_inner,
     _year_of,
@@ -466,12 +455,12 @@ class _NoteSplitter:
                 extra["described"] = _clean(possessive.group("described"))
             head_start = head_from = head_end = possessive.start()
         if kind == "pub":
-            self._read_head(head_from, head_end, fields, extra)
-            self._read_pub(match, fields, extra)
+            read_head(self.text, head_from, head_end, fields, extra)
+            read_pub(match, fields, extra)
         else:
             quoted = _QUOTED_TITLE.match(text, anchor_start)
             assert quoted is not None
-            self._read_head(head_from, head_end, fields, extra, quoted_follows=True)
+            read_head(self.text, head_from, head_end, fields, extra, quoted_follows=True)
             fields["title"] = _clean(quoted.group("title")).rstrip(" ,")
             if kind == "journal":
                 fields["container"] = _clean(match.group("container"))
@@ -580,131 +569,6 @@ class _NoteSplitter:
 
     def _after_signal(self, start: int, end: int) -> int:
         return _after_signal(self.text, start, end)
-
-    def _read_head(
-        self,
-        start: int,
-        end: int,
-        fields: dict[str, Any],
-        extra: dict[str, str],
-        *,
-        quoted_follows: bool = False,
-    ) -> None:
-        """Authors, title, container, roles, edition and volume from the head of a full citation."""
-        elements = _elements(self.text, start, end)
-        index = 0
-        if quoted_follows:
-            if elements:
-                authors = _NAME_LIST.fullmatch(", ".join(_clean(e.text) for e in elements))
-                if authors:
-                    fields["authors"], etal = _names(authors)
-                    if etal:
-                        extra["et_al"] = "true"
-            return
-        if (
-            len(elements) >= 3
-            and _ROLE_BARE.fullmatch(_clean(elements[1].text))
-            and _name_like(_clean(elements[0].text))
-        ):
-            role = _clean(elements[1].text)
-            names = _split_names(_clean(elements[0].text))
-            _assign_role(role, names, fields, extra)
-            index = 2
-        else:
-            for k in range(len(elements) - 1, 0, -1):
-                joined = ", ".join(_clean(e.text) for e in elements[:k])
-                authors = _NAME_LIST.fullmatch(joined)
-                # several authors are "A, B, and C" (serial comma): "A, B and C" reads as a title
-                several = k == 1 or _AUTHOR_JOIN.match(_clean(elements[k - 1].text))
-                if authors and several and _is_title_element(_clean(elements[k].text)):
-                    fields["authors"], etal = _names(authors)
-                    if etal:
-                        extra["et_al"] = "true"
-                    index = k
-                    break
-        if index >= len(elements):
-            return
-        first = elements[index]
-        quoted = _QUOTED_TITLE.match(self.text, first.start)
-        if quoted and quoted.start() == first.start:
-            fields["title"] = _clean(quoted.group("title")).rstrip(" ,")
-            while index < len(elements) and elements[index].end <= quoted.end():
-                index += 1
-            container_parts = []
-            if index < len(elements) and elements[index].start < quoted.end():
-                remainder = _clean(self.text[quoted.end() : elements[index].end])
-                container_parts = [remainder] if remainder else []
-                index += 1
-            while index < len(elements) and _is_title_element(_clean(elements[index].text)):
-                container_parts.append(_clean(elements[index].text))
-                index += 1
-            if container_parts:
-                container = ", ".join(container_parts)
-                fields["container"] = re.sub(r"^in\s+", "", container)
-                extra["type"] = "chapter"
-        else:
-            title_end = index + 1
-            while title_end < len(elements) and _is_title_element(_clean(elements[title_end].text)):
-                if _clean(elements[title_end].text).startswith("in "):
-                    break
-                title_end += 1
-            fields["title"] = _clean(self.text[elements[index].start : elements[title_end - 1].end])
-            index = title_end
-            if index < len(elements) and _clean(elements[index].text).startswith("in "):
-                fields["container"] = _clean(elements[index].text)[3:]
-                extra["type"] = "chapter"
-                index += 1
-        while index < len(elements):
-            element = _clean(elements[index].text)
-            index += 1
-            with_names = _ROLE.fullmatch(element)
-            if with_names:
-                _assign_role(with_names.group("role"), _split_names(with_names.group("names")), fields, extra)
-                continue
-            if _ROLE_BARE.fullmatch(element) and index < len(elements):
-                _assign_role(element, _split_names(_clean(elements[index].text)), fields, extra)
-                index += 1
-                continue
-            if _EDITION.fullmatch(element):
-                extra["edition"] = element
-                continue
-            if _VOLUME.fullmatch(element):
-                fields["volume"] = element
-                continue
-            if _REPRINT.search(element):
-                fields["reprint"] = element
-                continue
-            extra["other"] = f"{extra['other']}; {element}" if "other" in extra else element
-
-    def _read_pub(self, match: re.Match[str], fields: dict[str, Any], extra: dict[str, str]) -> None:
-        inner = _clean(match.group("inner")).rstrip(" ,")
-        fields["year"] = match.group("year")
-        if ";" in inner:
-            original, reprint = inner.split(";", 1)
-            fields["reprint"] = _clean(reprint)
-            inner = original.strip()
-            if re.fullmatch(r"\d{4}", inner):
-                extra["original_year"] = inner
-                inner = ""
-        thesis = _THESIS.match(inner)
-        if thesis:
-            fields["thesis"] = _clean(thesis.group("thesis"))
-            fields["institution"] = thesis.group("institution").strip(" ,") or None
-            extra["type"] = "thesis"
-            return
-        if _UNPUBLISHED.search(inner):
-            fields["unpublished"] = True
-            extra["type"] = "unpublished"
-            extra["description"] = inner
-            return
-        if ":" in inner:
-            place, publisher = inner.split(":", 1)
-            fields["place"], fields["publisher"] = place.strip(), publisher.strip()
-        elif inner and _PUBLISHER_WORDS.search(inner):
-            fields["publisher"] = inner
-        elif inner:
-            fields["place"] = inner
-        extra.setdefault("type", "book")
 
     def _read_tail(
         self, position: int, end: int, fields: dict[str, Any], extra: dict[str, str]
