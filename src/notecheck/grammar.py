@@ -24,6 +24,11 @@ import re
 import pyparsing as pp
 
 __all__ = [
+    "COMMON_WORDS",
+    "AT_LOCATOR",
+    "FOLIO",
+    "COLLECTION_REFERENCE",
+    "REPOSITORY_WORD",
     "ABBREVIATIONS",
     "AUTHORS_LEAD",
     "AUTHOR_JOIN",
@@ -609,3 +614,34 @@ AUTHOR_JOIN = pp.Regex(r"(?:and|&)\s|.*et\s+al").set_name("author join")
 EDITOR_WORD = pp.Regex(r"\b(?:eds?|edited|00)\b").set_name("editor word")
 #: ``(1980)`` after a quoted title: an unpublished paper or an article of that year.
 YEAR_GROUP = pp.Regex(rf"\s*\((?P<year>{_YEAR_TERM})\)").set_name("year in parentheses")
+
+
+# --- collections of other archives, idem, mentions ------------------------------------------------
+_REPOSITORY_WORDS = (
+    r"(?:Archives?|Archiv(?:es|io|o)?|Library|Libraries|Records?\s+Office|Museum|Historical\s+Society"
+    r"|Society|Institution|Institute|Collections?)"
+)
+#: A word naming a repository: ``Archives``, ``Library``, ``Record Office``, ``Museum``.
+REPOSITORY_WORD = pp.Regex(rf"\b{_REPOSITORY_WORDS}\b").set_name("repository word")
+#: A reference to a collection of an archive that is not cited by fond and opis': a repository
+#: (with a repository word, or after ``MS.``), a comma, then parts of which one holds a number:
+#: ``National Archives, RG 59, file 102.5/7-953``; ``MS. Department of State, Continental
+#: Congress Papers, No. 59, I, 281``; ``Public Record Office, FO 371/12345, f. 12``; ``Bodleian
+#: Library, MS. Eng. misc. c. 123, fol. 4``. The splitter checks the parts (short, no prose).
+COLLECTION_REFERENCE = pp.Regex(
+    r"(?P<manuscript>MSS?\.\s+)?"
+    r"(?P<repository>[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|the|for|and|&|de|du|des|la|le)){0,7})"
+    r"\s*,\s*(?P<parts>[^;]*?\d[^;]*)"
+).set_name("collection reference")
+#: A folio locator: ``f. 12``, ``ff. 3-5``, ``fol. 4``, ``fols. 12v-13r``.
+FOLIO = pp.Regex(
+    r"(?P<label>ff?\.|fols?\.)\s*(?P<numbers>(?P<first>\d+)[rv]?(?:\s*[-–]\s*(?P<last>\d+)[rv]?)?)"
+).set_name("folio")
+#: ``at`` before the locator of an ``Id.``: ``Id. at 12``.
+AT_LOCATOR = pp.Regex(r"at\s+").set_name("at")
+#: Common English words a one-word abbreviation never is mentioned as (a generic lexicon).
+COMMON_WORDS = frozenset(
+    "appendix autobiography biography bulletin chronicle collection correspondence dictionary "
+    "document documents encyclopedia introduction materials memoirs memorandum minutes postscript "
+    "preface proceedings protocol protocols resolution resolutions selected statement writings".split()
+)

@@ -11,7 +11,7 @@ from notecheck.models import Citation, CitationFields, Form, Note, Segment
 from notecheck.split.fields import _short_fields
 from notecheck.split.locators import read_locator
 from notecheck.split.records import _Candidate, _Clause, _Read, _Result
-from notecheck.split.splitter import _NoteSplitter
+from notecheck.split.splitter import _COLLECTION_CUE, _NoteSplitter
 from notecheck.split.text import (
     _DOCUMENT_DATE,
     _IBID_WORD,
@@ -290,6 +290,8 @@ def _lean_clause(text: str, start: int, end: int, known: frozenset[str]) -> _Rea
         raise _Decline
     if quoted:
         return _lean_quoted_short(text, start, end)
+    if _COLLECTION_CUE.search(piece):
+        raise _Decline  # maybe a reference to an archive's collection
     return _lean_plain_short(text, start, end, known)
 
 

@@ -17,7 +17,9 @@ from notecheck.split.fields import _short_fields, read_head, read_pub
 from notecheck.split.locators import read_locator
 from notecheck.split.records import Declaration, _Candidate, _Clause, _Located, _Result
 from notecheck.split.text import (
+    _AT_LOCATOR,
     _AUTHORS_LEAD,
+    _COLLECTION_REFERENCE,
     _COMMA,
     _CONTAINER_LEAD,
     _CONVENTION,
@@ -27,6 +29,7 @@ from notecheck.split.text import (
     _DECLARATION_SENTENCE,
     _DOCUMENT_CROSSREF,
     _DOCUMENT_DATE,
+    _FOLIO,
     _HEAD_LEAD,
     _IBID_BEFORE,
     _IBID_WORD,
@@ -54,6 +57,7 @@ from notecheck.split.text import (
     _PUB_GROUP,
     _QUOTE_CHARS,
     _QUOTED_TITLE,
+    _REPOSITORY_WORD,
     _REPRINT_BEFORE_GROUP,
     _SEMICOLON,
     _SENTENCE_END,
@@ -87,6 +91,11 @@ from notecheck.split.text import (
 
 if TYPE_CHECKING:
     from notecheck.archival import ArchivalMatch
+
+_DIGIT = re.compile(r"\d")
+#: Literals one of which a collection reference holds (before its recogniser runs).
+_COLLECTION_CUE = re.compile(r"Archiv|Librar|Record|Museum|Societ|Institut|Collection|MSS?\.")
+_NOT_IN_COLLECTION = re.compile(r"[()\"“”]")
 
 
 class _NoteSplitter:
@@ -332,6 +341,8 @@ class _NoteSplitter:
         text, start, end = self.text, clause.start, clause.end
         if _CROSSREF_CUE.search(text, start, end):
             self._detect_crossrefs(clause)
+        if _DIGIT.search(text, start, end) and _COLLECTION_CUE.search(text, start, end):
+            self._detect_collection(clause)
         self._detect_full(clause, previous)
         if "bid" in text[start:end]:
             self._detect_ibid(clause)
@@ -765,14 +776,7 @@ class _NoteSplitter:
             after = body_start + idem.end()
             rest = text[after:end].lstrip(" ,")
             rest_start = end - len(rest)
-            title_end = self._locator_split(rest_start, end)
-            if title_end is None:
-                return None
-            title_text = _clean(text[rest_start : title_end[0]]).rstrip(" ,")
-            if title_text:
-                fields["title"] = _clean(title_text.strip('"“”'))
-                fields["short_title"] = fields["title"]
-            return self._finish_short(start, title_end[1], fields, extra)
+            return self._idem(start, rest_start, end, fields, extra)
         # a quoted title, maybe after authors: Doe and Roe, "Article Title," 220
         quoted = None
         for q in _QUOTED_TITLE.finditer(text, body_start, body_end):
@@ -858,10 +862,84 @@ class _NoteSplitter:
             return None
         return _Candidate(start, after, 4, Form.SHORT, _fields(fields, extra))
 
-    def _finish_short(
-        self, start: int, end: int, fields: dict[str, Any], extra: dict[str, str]
-    ) -> _Candidate:
-        return _Candidate(start, end, 4, Form.SHORT, _fields(fields, extra))
+    def _idem(
+        self, start: int, rest: int, end: int, fields: dict[str, Any], extra: dict[str, str]
+    ) -> _Candidate | None:
+        """After ``Idem``/``Id.``: a locator alone (``Id. at 12``, ``Id., 45``), or a title and
+        its locator (``idem, Title, 12``)."""
+        at = _AT_LOCATOR.match(self.text, rest, end)
+        alone = self._parse_locator(at.end() if at else rest, end, leaf_context=False)
+        if alone is not None and _TRAILING_END.fullmatch(self.text, alone[2], end):
+            locator, backward, stop = alone
+            return _Candidate(start, stop, 4, Form.SHORT, _fields(fields, extra), locator, None, backward)
+        split = self._locator_split(rest, end)
+        if split is None:
+            return None
+        title = _clean(self.text[rest : split[0]]).rstrip(" ,")
+        if title:
+            fields["title"] = _clean(title.strip('"“”'))
+            fields["short_title"] = fields["title"]
+        return self._short_with_locator(start, split[0], end, fields, extra, required=True)
+
+    # collections of other archives ------------------------------------------------------------
+    def _detect_collection(self, clause: _Clause) -> None:
+        """``National Archives, RG 59, file 102.5/7-953``: a clause that is a reference to a
+        collection of an archive not cited by fond and opis' (form archival, no ``archival``
+        reference: the resolver matches it to a ``@misc`` collection entry by its words)."""
+        text = self.text
+        body = self._after_signal(clause.start, clause.end)
+        end = clause.start + len(text[clause.start : clause.end].rstrip(" .\n"))
+        match = _COLLECTION_REFERENCE.match(text, body, end)
+        if match is None or match.end() != end:
+            return
+        repository = _clean(match.group("repository"))
+        if (
+            not (match.group("manuscript") or _REPOSITORY_WORD.search(repository))
+            or not repository.split()[-1][:1].isupper()
+        ):
+            return
+        if _NOT_IN_COLLECTION.search(text, match.start("parts"), end):
+            return  # publication data or a quoted title: a citation of a work
+        parts = [_clean(e.text) for e in _elements(text, match.start("parts"), end)]
+        if any(len(p.split()) > 8 or _has_prose(p) for p in parts) or not any(
+            _DIGIT.search(p) for p in parts
+        ):
+            return
+        located = self._collection_item(match.start("parts"), end)
+        extra = {"kind": "collection", "repository": repository}
+        if match.group("manuscript"):
+            extra["manuscript"] = "true"
+        named = [p for p in parts if not _DIGIT.search(p)]
+        fields = CitationFields(
+            container=named[0] if named else None, signal=self._signal_before(body), extra=extra
+        )
+        locator, backward = located if located is not None else (None, ())
+        self.candidates.append(
+            _Candidate(clause.start, end, 1, Form.ARCHIVAL, fields, locator, None, backward)
+        )
+
+    def _collection_item(
+        self, start: int, end: int
+    ) -> tuple[Locator, tuple[tuple[int, int, int, int], ...]] | None:
+        """The item cited in a collection: the longest run of its last elements that reads as a
+        locator to the end (``I, 281``; ``f. 12``; ``fol. 4``)."""
+        best: tuple[Locator, tuple[tuple[int, int, int, int], ...]] | None = None
+        for element in reversed(_elements(self.text, start, end)):
+            folio = _FOLIO.fullmatch(self.text, element.start, end)
+            if folio is not None:
+                first = int(folio.group("first"))
+                last = int(folio.group("last")) if folio.group("last") else first
+                piece = self.text[element.start : end]
+                best = (
+                    Locator(piece, "leaf", ((first, last),), False, element.start, end, folio.group("label")),
+                    (),
+                )
+                continue
+            found = self._parse_locator(element.start, end, leaf_context=False)
+            if found is None or found[2] != end:
+                break
+            best = (found[0], found[1])
+        return best
 
     def _detect_implicit(self, clause: _Clause) -> None:
         """A signal and a labelled locator alone: ``see also l. 52`` repeats the last source."""

@@ -50,6 +50,10 @@ def _re(element: pp.ParserElement) -> re.Pattern[str]:
 
 
 # The grammar's terms and recognisers (notecheck.grammar) as compiled patterns, for the hot paths.
+_REPOSITORY_WORD = _re(g.REPOSITORY_WORD)
+_COLLECTION_REFERENCE = _re(g.COLLECTION_REFERENCE)
+_FOLIO = _re(g.FOLIO)
+_AT_LOCATOR = _re(g.AT_LOCATOR)
 _IBID_BEFORE = _re(g.IBID_BEFORE)
 _CONTAINER_LEAD = _re(g.CONTAINER_LEAD)
 _YEAR_GROUP = _re(g.YEAR_GROUP)
