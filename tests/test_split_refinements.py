@@ -121,3 +121,85 @@ def test_idem_in_an_edition() -> None:
     parsed = parse_edition(read_edition_text("Notes\n1. Jones, Roots, 4.\n2. Id. at 7.\n"))
     (citation,) = parsed.citations[2]
     assert citation.fields.convention == "idem" and citation.locator is not None
+
+
+# --- mentions of declared abbreviations ------------------------------------------------------------
+
+
+def _mentions(notes: str) -> list[tuple[int, str, str | None, str | None]]:
+    parsed = parse_edition(read_edition_text("Notes\n" + notes))
+    return [
+        (c.note_index, c.text, c.fields.title, c.fields.extra.get("ocr_variant_of"))
+        for c in parsed.all_citations()
+        if c.fields.extra.get("mention") == "true"
+    ]
+
+
+def test_a_quoted_declared_abbreviation_in_commentary_is_a_mention() -> None:
+    notes = (
+        "1. I read the typescript. Hereafter I cite the typescript as Avtobiograjiia.\n"
+        '2. The "solitary confinement" claim in "Avtobiograjiia" is absent in the anketa.\n'
+    )
+    assert _mentions(notes) == [(2, '"Avtobiograjiia"', "Avtobiograjiia", None)]
+    parsed = parse_edition(read_edition_text("Notes\n" + notes))
+    (mention,) = parsed.citations[2]
+    assert (mention.form, mention.locator) == (Form.SHORT, None)
+
+
+def test_an_ocr_damaged_spelling_after_an_unclosed_quote_is_marked() -> None:
+    notes = (
+        "1. Hereafter I cite the typescript as Avtobiograjiia.\n"
+        '2. If, as stated in "Autobiograjiia, Landau helped save him, she was born by 1891.\n'
+    )
+    assert _mentions(notes) == [(2, '"Autobiograjiia', "Autobiograjiia", "Avtobiograjiia")]
+
+
+def test_a_declared_title_of_several_words_is_mentioned_as_whole_words() -> None:
+    notes = (
+        "1. Semen Kanatchikov, A Radical Worker in Tsarist Russia (Stanford, 1986), 3 "
+        "(henceforth A Radical Worker).\n"
+        "2. The story is told again in a radical worker, without the dates.\n"
+        "3. This radical worker was not the only one.\n"
+    )
+    assert _mentions(notes) == [(2, "a radical worker", "a radical worker", None)]
+
+
+@pytest.mark.parametrize(
+    "notes",
+    [
+        # mentioned before it is declared
+        '1. As "Avtobiograjiia" says. Hereafter I cite the typescript as Avtobiograjiia.\n',
+        # a common word, and a word too short
+        '1. Hereafter I cite the volume as Memoirs.\n2. The "Memoirs" say so.\n',
+        '1. Hereafter I cite the volume as Ivanov.\n2. The "Ivanov" says so.\n',
+        # too far from any declared abbreviation
+        '1. Hereafter I cite the typescript as Avtobiograjiia.\n2. The "Autobiography" says so.\n',
+    ],
+)
+def test_no_mention_of_what_is_not_declared_or_is_a_common_word(notes: str) -> None:
+    assert _mentions(notes) == []
+
+
+def test_mentions_resolve_and_the_damaged_one_is_reported_with_a_suggestion(tmp_path: Path) -> None:
+    edition = tmp_path / "notes.txt"
+    edition.write_text(
+        "Notes\n1. Hereafter I cite the typescript as Avtobiograjiia.\n"
+        '2. The claim in "Avtobiograjiia" is absent.\n'
+        '3. If, as stated in "Autobiograjiia, Landau helped him, she was born by 1891.\n',
+        encoding="utf-8",
+    )
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@unpublished{kanatchikov1923, author = {Kanatchikov, Semen}, title = {Avtobiografiia},"
+        " shorttitle = {Avtobiograjiia}, note = {typescript}, year = {1923}}\n",
+        encoding="utf-8",
+    )
+    report = check([edition], bib, Config())
+    (document,) = report.documents
+    assert document.parsed is not None
+    exact, damaged = (c for c in document.parsed.all_citations() if c.fields.extra.get("mention"))
+    assert document.resolution.citations[exact.id].key == "kanatchikov1923"
+    assert document.resolution.citations[damaged.id].status.value == "broken"
+    (reported,) = [d for d in document.diagnostics if d.code == "NC401"]
+    assert reported.note == 3 and "Avtobiograjiia" in reported.message
+    assert reported.fix is not None and reported.fix.replacement == "Avtobiograjiia"

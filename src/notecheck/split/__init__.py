@@ -85,10 +85,15 @@ def parse_edition(edition: Edition) -> ParsedEdition:
         if c.form is Form.FULL
         for author in (*c.fields.authors, *c.fields.editors)
     )
+    declared: list[str] = []  # abbreviations declared by the notes so far
     for note in edition.notes:
         result = first[note.index]
         if any(_may_lack_comma(c, known) for c in result.citations):
             result = _split(note, known)
+        mentionable = (*((a, 0) for a in declared), *((d.abbreviation, d.end) for d in result.declarations))
+        if mentionable and _may_mention(note.text, mentionable):
+            result = _split(note, known, declared=mentionable)
+        declared.extend(d.abbreviation for d in result.declarations)
         parsed.citations[note.index] = result.citations
         parsed.segments[note.index] = result.segments
         parsed.declarations.extend(result.declarations)
@@ -96,16 +101,33 @@ def parse_edition(edition: Edition) -> ParsedEdition:
     return parsed
 
 
-def _split(note: Note, known_authors: frozenset[str], *, fast: bool = True) -> _Result:
-    """Split one note: the fast pass first, the full splitter where it declines."""
+def _split(
+    note: Note,
+    known_authors: frozenset[str],
+    *,
+    fast: bool = True,
+    declared: tuple[tuple[str, int], ...] = (),
+) -> _Result:
+    """Split one note: the fast pass first, the full splitter where it declines (or where
+    ``declared`` abbreviations may be mentioned: the fast pass does not look for mentions)."""
     from notecheck.split.fast import _lean_split
     from notecheck.split.splitter import _NoteSplitter
 
+    if declared:
+        return _NoteSplitter(note, known_authors, declared).run()
     if fast:
         result = _lean_split(note, known_authors)
         if result is not None:
             return result
     return _NoteSplitter(note, known_authors).run()
+
+
+def _may_mention(text: str, declared: tuple[tuple[str, int], ...]) -> bool:
+    """Whether a note may mention a declared abbreviation: it has a quote, or one's first word."""
+    if '"' in text or "“" in text:
+        return True
+    lowered = text.casefold()
+    return any(a.split() and a.split()[0].casefold() in lowered for a, _ in declared)
 
 
 def _may_lack_comma(citation: Citation, known: frozenset[str]) -> bool:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, insort
 from dataclasses import replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from notecheck import grammar as g
 from notecheck.models import Citation, CitationFields, Form, Locator, Note, Segment, Target
 from notecheck.split.fields import _short_fields, read_head, read_pub
 from notecheck.split.locators import read_locator
@@ -101,10 +103,16 @@ _NOT_IN_COLLECTION = re.compile(r"[()\"“”]")
 class _NoteSplitter:
     """Everything found in one note; one instance per note and per pass."""
 
-    def __init__(self, note: Note, known_authors: frozenset[str]) -> None:
+    def __init__(
+        self, note: Note, known_authors: frozenset[str], declared: tuple[tuple[str, int], ...] = ()
+    ) -> None:
         self.note = note
         self.text = note.text
         self.known = known_authors
+        #: Abbreviations declared before this note or in it: (abbreviation, offset after which
+        #: the note may mention it).
+        self.declared = declared
+        self.quotes: list[tuple[int, int]] = []
         self.candidates: list[_Candidate] = []
         self.protected: list[tuple[int, int]] = []
         self.parens: list[tuple[int, int]] = []
@@ -130,6 +138,8 @@ class _NoteSplitter:
             for index, clause in enumerate(clauses):
                 previous = clauses[index - 1] if index else None
                 self._detect(clause, previous)
+        if self.declared:
+            self._detect_mentions()
         chosen = self._choose()
         return self._build(chosen)
 
@@ -150,8 +160,9 @@ class _NoteSplitter:
                 opened = match.start()
             elif opened is not None:
                 if match.end() - opened <= 300:
-                    self.protected.append((opened, match.end()))
+                    self.quotes.append((opened, match.end()))
                 opened = None
+        self.protected.extend(self.quotes)
         self.protected.extend(self.parens)
 
     def _blocked(self, start: int, end: int) -> bytearray:
@@ -881,6 +892,66 @@ class _NoteSplitter:
             fields["short_title"] = fields["title"]
         return self._short_with_locator(start, split[0], end, fields, extra, required=True)
 
+    # mentions of declared abbreviations ---------------------------------------------------------
+    def _detect_mentions(self) -> None:
+        """A declared abbreviation named in commentary: ``The claim in "Avtobiograjiia" is absent``.
+
+        Quoted (``"Avtobiograjiia"``) or, for one of two words or more, as whole words; an
+        OCR-damaged spelling after an opening quote (``"Autobiograjiia,``) within a small edit
+        distance too, marked ``ocr_variant_of``. Each is a short form without a locator
+        (``extra["mention"]``), the weakest candidate: any other citation there wins.
+        """
+        wanted = {_mention_key(a): (a, after) for a, after in self.declared if _mentionable(a)}
+        if not wanted:
+            return
+        for start, end in self.quotes:
+            self._quoted_mention(start, end, wanted)
+        quoted = [s for s, _ in self.quotes]
+        for opening in _QUOTE_CHARS.finditer(self.text):
+            if opening.start() not in quoted and not any(s < opening.start() < e for s, e in self.quotes):
+                self._unclosed_mention(opening.end(), wanted)
+        for key, (_, after) in wanted.items():
+            if len(key.split()) >= 2:
+                for match in _whole_words(key).finditer(self.text, after):
+                    self._mention(match.start(), match.end(), _clean(match.group()), None)
+
+    def _quoted_mention(self, start: int, end: int, wanted: dict[str, tuple[str, int]]) -> None:
+        quoted = _QUOTED_TITLE.match(self.text, start, end)
+        inner = (
+            _clean(quoted.group("title")).rstrip(" ,") if quoted else self.text[start + 1 : end - 1].strip()
+        )
+        key = _mention_key(inner)
+        if key in wanted and start >= wanted[key][1]:
+            self._mention(start, end, inner, None)
+            return
+        variant = _near_abbreviation(key, wanted, start)
+        if variant is not None:
+            self._mention(start, end, inner, variant)
+
+    def _unclosed_mention(self, position: int, wanted: dict[str, tuple[str, int]]) -> None:
+        """Words after a quote that never closes (``"Autobiograjiia, Landau``)."""
+        words = _MENTION_WORDS.match(self.text, position)
+        if words is None:
+            return
+        for count in sorted({len(k.split()) for k in wanted}):
+            printed = " ".join(words.group().split()[:count])
+            end = self.text.find(printed.split()[-1], position) + len(printed.split()[-1])
+            key = _mention_key(printed)
+            if key in wanted and position - 1 >= wanted[key][1]:
+                self._mention(position - 1, end, printed, None)
+                return
+            variant = _near_abbreviation(key, wanted, position - 1)
+            if variant is not None:
+                self._mention(position - 1, end, printed, variant)
+                return
+
+    def _mention(self, start: int, end: int, title: str, variant_of: str | None) -> None:
+        extra = {"mention": "true"}
+        if variant_of is not None:
+            extra["ocr_variant_of"] = variant_of
+        fields = CitationFields(title=title, short_title=title, extra=extra)
+        self.candidates.append(_Candidate(start, end, 6, Form.SHORT, fields))
+
     # collections of other archives ------------------------------------------------------------
     def _detect_collection(self, clause: _Clause) -> None:
         """``National Archives, RG 59, file 102.5/7-953``: a clause that is a reference to a
@@ -1051,3 +1122,48 @@ class _NoteSplitter:
             if not any(d.start == free.start for d in declarations):
                 declarations.append(replace(free, citation=owner))
         return _Result(tuple(segments), tuple(citations), tuple(declarations), tuple(backward))
+
+
+# --- mentions ------------------------------------------------------------------------------------------
+
+#: Words after an opening quote: up to five, as a mention's words.
+_MENTION_WORDS = re.compile(r"[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){0,4}")
+_MARKS = re.compile(r"[\"“”'’‘`]")
+#: How close an OCR-damaged spelling must be to a declared abbreviation (rapidfuzz ratio).
+MENTION_RATIO = 85
+
+
+def _mention_key(text: str) -> str:
+    """An abbreviation or mention folded: case, quotes and apostrophes, spacing, end punctuation."""
+    return " ".join(_MARKS.sub("", text).casefold().split()).strip(" ,.;:")
+
+
+def _mentionable(abbreviation: str) -> bool:
+    """Whether notes can mention an abbreviation in commentary: two words or more, or one word of
+    eight letters or more that is not a common word."""
+    key = _mention_key(abbreviation)
+    words = key.split()
+    return len(words) >= 2 or (len(words) == 1 and len(key) >= 8 and key not in g.COMMON_WORDS)
+
+
+@lru_cache(maxsize=256)
+def _whole_words(key: str) -> re.Pattern[str]:
+    """A folded abbreviation as whole words, any case, spacing, quotes or apostrophes."""
+    words = [r"['’]?".join(re.escape(c) for c in word) for word in key.split()]
+    return re.compile(r"(?i)(?<!\w)" + r"\s+".join(words) + r"(?!\w)")
+
+
+def _near_abbreviation(key: str, wanted: dict[str, tuple[str, int]], start: int) -> str | None:
+    """The declared abbreviation an OCR-damaged spelling stands for, if exactly one is close."""
+    if not key:
+        return None
+    from rapidfuzz import fuzz
+
+    close = [
+        abbreviation
+        for folded, (abbreviation, after) in wanted.items()
+        if start >= after
+        and len(folded.split()) == len(key.split())
+        and fuzz.ratio(key, folded, score_cutoff=MENTION_RATIO)
+    ]
+    return close[0] if len(close) == 1 else None
