@@ -24,14 +24,12 @@ import re
 import pyparsing as pp
 
 __all__ = [
-    "COMMON_WORDS",
-    "AT_LOCATOR",
-    "FOLIO",
-    "COLLECTION_REFERENCE",
-    "REPOSITORY_WORD",
     "ABBREVIATIONS",
+    "AT_LOCATOR",
     "AUTHORS_LEAD",
     "AUTHOR_JOIN",
+    "COLLECTION_REFERENCE",
+    "COMMON_WORDS",
     "CONTAINER_LEAD",
     "CONVENTION",
     "CROSSREF_CUE",
@@ -44,6 +42,7 @@ __all__ = [
     "DOTTED_TOKEN",
     "EDITION",
     "EDITOR_WORD",
+    "FOLIO",
     "HEAD_LEAD",
     "IBID",
     "IBID_BEFORE",
@@ -70,6 +69,7 @@ __all__ = [
     "PUB_GROUP",
     "QUOTED_TITLE",
     "QUOTE_MARK",
+    "REPOSITORY_WORD",
     "REPRINT",
     "REPRINT_BEFORE_GROUP",
     "ROLE",
@@ -641,7 +641,5 @@ FOLIO = pp.Regex(
 AT_LOCATOR = pp.Regex(r"at\s+").set_name("at")
 #: Common English words a one-word abbreviation never is mentioned as (a generic lexicon).
 COMMON_WORDS = frozenset(
-    "appendix autobiography biography bulletin chronicle collection correspondence dictionary "
-    "document documents encyclopedia introduction materials memoirs memorandum minutes postscript "
-    "preface proceedings protocol protocols resolution resolutions selected statement writings".split()
+    ["appendix", "autobiography", "biography", "bulletin", "chronicle", "collection", "correspondence", "dictionary", "document", "documents", "encyclopedia", "introduction", "materials", "memoirs", "memorandum", "minutes", "postscript", "preface", "proceedings", "protocol", "protocols", "resolution", "resolutions", "selected", "statement", "writings"]
 )
