@@ -641,5 +641,32 @@ FOLIO = pp.Regex(
 AT_LOCATOR = pp.Regex(r"at\s+").set_name("at")
 #: Common English words a one-word abbreviation never is mentioned as (a generic lexicon).
 COMMON_WORDS = frozenset(
-    ["appendix", "autobiography", "biography", "bulletin", "chronicle", "collection", "correspondence", "dictionary", "document", "documents", "encyclopedia", "introduction", "materials", "memoirs", "memorandum", "minutes", "postscript", "preface", "proceedings", "protocol", "protocols", "resolution", "resolutions", "selected", "statement", "writings"]
+    [
+        "appendix",
+        "autobiography",
+        "biography",
+        "bulletin",
+        "chronicle",
+        "collection",
+        "correspondence",
+        "dictionary",
+        "document",
+        "documents",
+        "encyclopedia",
+        "introduction",
+        "materials",
+        "memoirs",
+        "memorandum",
+        "minutes",
+        "postscript",
+        "preface",
+        "proceedings",
+        "protocol",
+        "protocols",
+        "resolution",
+        "resolutions",
+        "selected",
+        "statement",
+        "writings",
+    ]
 )
