@@ -44,12 +44,17 @@ ORACLE: list[tuple[int, str, str | None, str, Label | None]] = [
     (11, "Allan K. Wildman, The Ma", "wildman1967", "resolved", None),
     (11, "see Wildman, The Making,", "wildman1967", "resolved", None),
     (12, "A Radical Worker, 99", "zelnik1986", "resolved", None),
+    # Mentions of the declared abbreviation in the prose: short forms without a locator. An ibid.
+    # never repeats a mention, so note 14's ibid., 1. 33 still repeats the archival reference.
+    (14, '"Avtobiograjiia"', "kanatchikov1923", "resolved", None),
     (14, "RTsKhIDNI, f. 124, Ope 1", "rtskhidni-f124-op1-ekh816", "resolved", None),
+    (14, '"Autobiograjiia', None, "broken", None),
     (14, "ibid., 1. 33", "rtskhidni-f124-op1-ekh816", "resolved", (14, "RTsKhIDNI, f. 124, Ope 1")),
     (15, "RTsKhIDNI, f. 124, op. 1", "rtskhidni-f124-op1-ekh816", "resolved", None),
     (16, "see also \"Rech' tovarish", "kanatchikov1925", "resolved", None),
     (16, "cited in Victoria E. Bon", "bonnell1983", "resolved", None),
     (17, "RTsKhIDNI, f. 124,op. 1,", "rtskhidni-f124-op1-ekh816", "resolved", None),
+    (18, '"Avtobiograjiia"', "kanatchikov1923", "resolved", None),
     (19, "see note 72 below", None, "resolved", None),
     (20, '"Avtobiograjiia," 14', "kanatchikov1923", "resolved", None),
     (21, "ibid", "kanatchikov1923", "resolved", (20, '"Avtobiograjiia," 14')),
@@ -193,9 +198,9 @@ def test_every_citation_resolves_as_the_oracle_reads_it() -> None:
 def test_counts_by_status_and_code() -> None:
     _, _, resolution = edition()
     statuses = Counter(r.status.value for r in resolution.citations.values())
-    assert statuses == {"resolved": 107, "broken": 4, "ambiguous": 3}
+    assert statuses == {"resolved": 109, "broken": 5, "ambiguous": 3}
     codes = Counter(d.code for d in resolution.diagnostics)
-    assert codes == {"NC401": 4, "NC405": 2, "NC406": 1, "NC408": 1}
+    assert codes == {"NC401": 5, "NC405": 2, "NC406": 1, "NC408": 1}
     assert resolution.suggested_entries == []
 
 
@@ -225,6 +230,7 @@ def test_diagnostics_point_at_the_citations_and_fix_only_the_damaged_words() -> 
     assert set(found) == {
         ("NC401", 9),
         ("NC401", 10),
+        ("NC401", 14),
         ("NC401", 57),
         ("NC401", 66),
         ("NC405", 30),
@@ -242,6 +248,7 @@ def test_diagnostics_point_at_the_citations_and_fix_only_the_damaged_words() -> 
     assert replaced == {
         9: ("AVlobiograjiia", "Avtobiograjiia"),
         10: ("AVlobiograjiia", "Avtobiograjiia"),
+        14: ("Autobiograjiia", "Avtobiograjiia"),
         57: ("Bol'shevild", "Bol'sheviki"),
         66: ("Bol'shevild", "Bol'sheviki"),
     }

@@ -239,6 +239,23 @@ def test_without_a_bibliography_ibids_still_find_their_antecedents() -> None:
     assert resolution.used_keys == set()
 
 
+def test_an_ibid_never_repeats_a_mention_of_a_work_in_the_prose() -> None:
+    """A declared abbreviation named in the prose (a mention, no locator) is not what a later
+    ibid. repeats: the ibid. repeats the last real citation before it."""
+    text = (
+        "1. Allan K. Wildman, The Making of a Workers' Revolution (Chicago, 1967), 110"
+        " (henceforth Workers' Revolution).\n"
+        '2. RTsKhIDNI, f. 124, op. 1, ed. khr. 816, l. 3. As "Workers\' Revolution" tells it,'
+        " he was then in Moscow (ibid., l. 5).\n"
+    )
+    parsed, resolution = check(text)
+    mention = cited(parsed, '"Workers\' Revolution"')
+    assert mention.fields.extra.get("mention") == "true"
+    assert resolution.of(mention).key == "wildman1967"
+    ibid = resolution.of(cited(parsed, "ibid., l. 5"))
+    assert (ibid.key, ibid.antecedent) == ("f124", cited(parsed, "RTsKhIDNI, f. 124").id)
+
+
 def test_a_resolver_can_be_swapped() -> None:
     calls: list[str] = []
 

@@ -70,6 +70,17 @@ class ArchivalContext:
     note: Note
 
 
+def is_source(citation: Citation) -> bool:
+    """Whether an ibid. or idem can repeat ``citation``.
+
+    Cross-references cite no source. A mention of a work in the prose (its declared abbreviation
+    in quotes, without a locator: ``the claim in "Avtobiografiia" is absent``) names the work
+    but is not a citation of a place in it, so an ``ibid., l. 33`` after it still repeats the
+    citation before the mention: taking the mention would silently change what the ibid. means.
+    """
+    return citation.form is not Form.CROSSREF and citation.fields.extra.get("mention") != "true"
+
+
 @dataclass
 class Context:
     """The state of the walk; resolvers read it, :meth:`record` writes it."""
@@ -131,7 +142,7 @@ class Context:
         for citation in self.parsed.citations.get(note.index, ()):
             if before is not None and citation.start >= before.start:
                 break
-            if citation.form is not Form.CROSSREF:
+            if is_source(citation):
                 found.append(citation)
         return found
 
@@ -234,8 +245,9 @@ class Context:
         self._archival[citation.id] = self.is_archival(citation)
         if self.note_sources and self.note_sources[-1].note_index != citation.note_index:
             self.note_sources = []
-        self.note_sources.append(citation)
-        self.previous = citation
+        if is_source(citation):
+            self.note_sources.append(citation)
+            self.previous = citation
         self.sequence += 1
         key = resolution.key
         if key is None or resolution.status not in (Status.RESOLVED, Status.AMBIGUOUS):
