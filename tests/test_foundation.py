@@ -93,3 +93,14 @@ def test_rule_registry_rejects_a_second_rule_with_one_code_but_allows_reimport()
         rule("NC101", "a-different-rule", Severity.INFO, "m", what="w", why="y", example="e", instead="i")
     with pytest.raises(ValueError, match="registered twice"):
         rule("NC998", existing.slug, Severity.INFO, "m", what="w", why="y", example="e", instead="i")
+
+
+def test_selectors_are_checked_against_the_registry_in_one_place() -> None:
+    from notecheck.rules import matches_a_rule, parse_selectors
+
+    assert parse_selectors(" nc4, NC501 ,,") == ("NC4", "NC501")
+    assert parse_selectors(None) == ()
+    assert matches_a_rule("NC") and matches_a_rule("nc40") and not matches_a_rule("NC999")
+    assert not matches_a_rule("NC4x") and not matches_a_rule("E501")
+    with pytest.raises(ValueError, match="'NC999' matches no rule"):
+        parse_selectors("NC4,NC999")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import re
 import sys
 import time
 from collections.abc import Sequence
@@ -31,7 +30,6 @@ FORMATS = ("text", "json", "sarif", "github", "html")
 PROGRESS_MIN_FILES = 20
 #: ``fix`` re-checks and applies fixes again at most this many times per file.
 MAX_FIX_PASSES = 10
-_SELECTOR = re.compile(r"^NC\d{0,3}$")
 
 
 class UsageError(Exception):
@@ -181,20 +179,12 @@ def _tolerate_unencodable_output() -> None:
 
 def _selectors(value: str | None, option: str) -> tuple[str, ...]:
     """Comma-separated codes or prefixes; each must name at least one rule (else exit 2)."""
-    if not value:
-        return ()
-    from notecheck.rules import all_rules
+    from notecheck.rules import parse_selectors
 
-    codes = [r.code for r in all_rules()]
-    found: list[str] = []
-    for part in value.split(","):
-        selector = part.strip().upper()
-        if not selector:
-            continue
-        if not _SELECTOR.match(selector) or not any(code.startswith(selector) for code in codes):
-            raise UsageError(f"{option}: {part.strip()!r} matches no rule (see 'notecheck rules')")
-        found.append(selector)
-    return tuple(found)
+    try:
+        return parse_selectors(value)
+    except ValueError as error:
+        raise UsageError(f"{option}: {error}") from None
 
 
 def _config(args: argparse.Namespace) -> Config:

@@ -328,9 +328,8 @@ def config_from_mapping(table: Mapping[str, Any], *, root: Path, file: Path | No
 
 def _unknown_selectors(config: Config, read: _Reader) -> list[Diagnostic]:
     """NC906 for every selector that matches no registered rule."""
-    from notecheck.rules import all_rules
+    from notecheck.rules import matches_a_rule
 
-    codes = [r.code for r in all_rules()]
     named: list[tuple[str, str]] = [
         *(("select", s) for s in config.select),
         *(("ignore", s) for s in config.ignore),
@@ -341,7 +340,7 @@ def _unknown_selectors(config: Config, read: _Reader) -> list[Diagnostic]:
     return [
         UNKNOWN_SELECTOR.at(read.where(key), key=key, path=read.shown, selector=selector)
         for key, selector in named
-        if not any(code.startswith(selector) for code in codes)
+        if not matches_a_rule(selector)
     ]
 
 

@@ -49,7 +49,6 @@ CACHE_KEY = "notecheck/results"
 WORKER_INPUT_KEY = "notecheck_results"
 FAIL_ON = ("error", "warning", "info")
 _RANK = {"info": 0, "warning": 1, "error": 2}
-_SELECTOR = re.compile(r"^NC\d{0,3}$")
 #: Rules about the sequence of notes and their calls, not one note's text: reported on the
 #: ``edition`` item even when they name a note (a gap, a repeated or out-of-order number, calls).
 SEQUENCE_RULES = frozenset({"NC104", "NC105", "NC106", "NC110", "NC111"})
@@ -294,20 +293,12 @@ class Options:
 
 def _selectors(value: str | None, option: str) -> tuple[str, ...]:
     """Comma-separated codes or prefixes; each must name at least one rule."""
-    if not value:
-        return ()
-    from notecheck.rules import all_rules
+    from notecheck.rules import parse_selectors
 
-    codes = [r.code for r in all_rules()]
-    found: list[str] = []
-    for part in value.split(","):
-        selector = part.strip().upper()
-        if not selector:
-            continue
-        if not _SELECTOR.match(selector) or not any(code.startswith(selector) for code in codes):
-            raise pytest.UsageError(f"{option}: {part.strip()!r} matches no rule (see 'notecheck rules')")
-        found.append(selector)
-    return tuple(found)
+    try:
+        return parse_selectors(value)
+    except ValueError as error:
+        raise pytest.UsageError(f"{option}: {error}") from None
 
 
 @dataclass

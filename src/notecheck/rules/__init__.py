@@ -8,6 +8,7 @@ NC3xx, ``resolution`` NC4xx, ``archival`` NC5xx, ``tool`` NC9xx) and defines its
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -105,6 +106,35 @@ def get_rule(code_or_slug: str) -> Rule | None:
     if found is not None:
         return found
     return next((r for r in _REGISTRY.values() if r.slug == wanted.lower()), None)
+
+
+_SELECTOR = re.compile(r"^NC\d{0,3}$")
+
+
+def matches_a_rule(selector: str) -> bool:
+    """Whether a selector (a code or prefix such as ``NC4``, any case) names a registered rule."""
+    wanted = selector.strip().upper()
+    return bool(_SELECTOR.match(wanted)) and any(
+        code.startswith(wanted) for code in (r.code for r in all_rules())
+    )
+
+
+def parse_selectors(value: str | None) -> tuple[str, ...]:
+    """Comma-separated codes or prefixes from a command line, upper-cased.
+
+    Raises:
+        ValueError: naming the first part that matches no rule (the caller turns it into its own
+            usage error: exit 2 for the CLI, ``pytest.UsageError`` for the plugin).
+    """
+    found: list[str] = []
+    for part in (value or "").split(","):
+        selector = part.strip().upper()
+        if not selector:
+            continue
+        if not matches_a_rule(selector):
+            raise ValueError(f"{part.strip()!r} matches no rule (see 'notecheck rules')")
+        found.append(selector)
+    return tuple(found)
 
 
 def is_selected(
