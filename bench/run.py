@@ -216,9 +216,9 @@ def _peak_mb() -> float:
 def worker_end_to_end(bib: str, out: str, texts: list[str], truth: str | None) -> dict[str, Any]:
     """``check`` on ``texts`` with the JSON report streamed to ``out`` (as ``--format json`` does:
     each document written as it is checked, then let go), timed stage by stage."""
-    from notecheck import check as check_module
-    from notecheck.check import Run
+    from notecheck import pipeline as check_module
     from notecheck.config import Config
+    from notecheck.pipeline import Run
     from notecheck.report import json as json_report
 
     stages: dict[str, float] = {}
@@ -237,14 +237,14 @@ def worker_end_to_end(bib: str, out: str, texts: list[str], truth: str | None) -
 
     import notecheck.archival
     import notecheck.numbering
-    import notecheck.resolve
+    import notecheck.resolver
     import notecheck.split
 
     timed(check_module, "load_bibliography", "bibliography")
     timed(check_module, "read_edition", "read")
     timed(notecheck.numbering, "check_numbering", "numbering")
     timed(notecheck.split, "parse_edition", "split")
-    timed(notecheck.resolve, "resolve", "resolve")
+    timed(notecheck.resolver, "resolve", "resolve")
     timed(notecheck.archival, "check_archival", "archival")
     timed(check_module, "fingerprint", "fingerprint")
     expected = json.loads(Path(truth).read_text(encoding="utf-8")) if truth is not None else None
@@ -308,7 +308,7 @@ def score(correct: dict[str, Any], expected: list[list[Any]], found: list[Any], 
 def worker_bibliography(path: str) -> dict[str, Any]:
     """One parse (no cache) in a fresh process after ``import notecheck``'s pipeline, then loads
     from the cache (written from that parse)."""
-    import notecheck.check  # noqa: F401  (a process that has imported notecheck's pipeline)
+    import notecheck.pipeline  # noqa: F401  (a process that has imported notecheck's pipeline)
     from notecheck import cache
     from notecheck.bibliography import load_bibliography
 

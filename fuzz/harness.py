@@ -1,6 +1,6 @@
 """Fuzz targets for notecheck: any bytes as an edition (every format) or as a bibliography.
 
-Each target turns the fuzzer's bytes into an input and runs :func:`notecheck.check.check` on it,
+Each target turns the fuzzer's bytes into an input and runs :func:`notecheck.pipeline.check` on it,
 then renders the report in every format. A target fails (and the fuzzer saves the input) when
 an exception escapes, when a stage crashed (an NC904 finding: caught, but a bug), or when the
 JSON report does not validate against the schema. ``fuzz/run.py`` drives the targets with
@@ -64,8 +64,8 @@ def _verify(report: Any) -> None:
 def fuzz_edition(data: bytes) -> None:
     """The first byte picks the input format; the rest is the edition's bytes."""
     from notecheck.baseline import Baseline
-    from notecheck.check import check
     from notecheck.config import Config
+    from notecheck.pipeline import check
 
     if not data:
         return
@@ -79,8 +79,8 @@ def fuzz_edition(data: bytes) -> None:
 def fuzz_bibliography(data: bytes, folder: Path) -> None:
     """The first byte picks BibTeX or CSL-JSON; the rest is the bibliography's bytes."""
     from notecheck.baseline import Baseline
-    from notecheck.check import check
     from notecheck.config import Config
+    from notecheck.pipeline import check
 
     if not data:
         return

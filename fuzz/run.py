@@ -25,7 +25,7 @@ sys.path.insert(0, str(HERE))
 
 #: The modules instrumented for coverage (imported lazily by notecheck, so imported here first).
 STAGES = [
-    "notecheck.check",
+    "notecheck.pipeline",
     "notecheck.readers.text",
     "notecheck.readers.markdown",
     "notecheck.readers.latex",
@@ -38,7 +38,7 @@ STAGES = [
     "notecheck.archival_grammar",
     "notecheck.archival",
     "notecheck.bibliography",
-    "notecheck.resolve",
+    "notecheck.resolver",
     "notecheck.fixes",
     "notecheck.report.json",
     "notecheck.report.html",

@@ -17,9 +17,9 @@ from notecheck.baseline import (
     load_baseline,
     write_baseline,
 )
-from notecheck.check import check, fingerprint
 from notecheck.config import Accepted, Config
 from notecheck.models import Diagnostic, Edition, Severity, Source, Span
+from notecheck.pipeline import check, fingerprint
 from tests.test_report_helpers import make_document, make_edition, make_report
 
 

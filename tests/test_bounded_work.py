@@ -2,7 +2,7 @@
 
 Each case is a crafted worst case for one stage (a regular expression that could backtrack, a
 look-back that could rescan a long clause, a grammar that could retry at every comma, a reader
-that could recurse). It is checked through :func:`notecheck.check.check` at two sizes 16x apart;
+that could recurse). It is checked through :func:`notecheck.pipeline.check` at two sizes 16x apart;
 the time may grow at most 40x (linear is 16x; quadratic would be 256x).
 
 Robust on a busy two-core machine: the small size is grown until one run takes at least 20 ms
@@ -23,8 +23,8 @@ import pytest
 
 from notecheck.baseline import Baseline
 from notecheck.bibliography import Bibliography, load_bibliography_text
-from notecheck.check import Report, check
 from notecheck.config import Config
+from notecheck.pipeline import Report, check
 
 from .conftest import BIBLIOGRAPHY
 

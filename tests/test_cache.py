@@ -9,8 +9,8 @@ import pytest
 import notecheck
 from notecheck import cache
 from notecheck.bibliography import Bibliography, load_bibliography, load_bibliography_bytes
-from notecheck.check import check
 from notecheck.config import Config
+from notecheck.pipeline import check
 from notecheck.report.json import to_dict
 
 ROOT = Path(__file__).resolve().parent.parent

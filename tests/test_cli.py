@@ -108,8 +108,8 @@ def test_json_from_the_command_line_is_streamed_and_equals_the_whole_report(
     """The CLI writes JSON document by document (memory stays flat); the bytes are the same as
     rendering the whole report, and an unreadable-only run still exits 2."""
     from notecheck import report as formats
-    from notecheck.check import check
     from notecheck.config import load_config
+    from notecheck.pipeline import check
 
     edition(tmp_path, "a.txt")
     edition(tmp_path, "b.txt", NOTES.replace("teh", "the"))
@@ -373,7 +373,7 @@ def test_docs_rules_page_is_up_to_date() -> None:
 def test_suggest_bib_prints_the_resolvers_entries(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import notecheck.resolve
+    import notecheck.resolver
 
     entry = "@book{smith1990,\n  author = {Smith, John},\n  title = {Workers},\n  year = {1990},\n}"
 
@@ -382,11 +382,11 @@ def test_suggest_bib_prints_the_resolvers_entries(
 
     edition(tmp_path, "a.txt")
     edition(tmp_path, "b.txt")
-    monkeypatch.setattr(notecheck.resolve, "resolve", resolver)
+    monkeypatch.setattr(notecheck.resolver, "resolve", resolver)
     code, out, _ = run(capsys, "suggest-bib", "a.txt", "b.txt")
     assert code == 0
     assert out == entry + "\n"  # the same entry from two documents is printed once
-    monkeypatch.setattr(notecheck.resolve, "resolve", lambda *a, **k: Resolution())
+    monkeypatch.setattr(notecheck.resolver, "resolve", lambda *a, **k: Resolution())
     code, out, err = run(capsys, "suggest-bib", "a.txt")
     assert (code, out) == (0, "")
     assert "no entries to suggest" in err

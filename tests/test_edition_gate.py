@@ -40,7 +40,7 @@ def stages_imported() -> None:
     """Check the real edition once in this process before the pytester runs (which put
     ``sys.modules`` back as they found it: a stage first imported inside a run would be imported,
     and its rules registered, again by the next run)."""
-    from notecheck.check import check
+    from notecheck.pipeline import check
     from notecheck.report.text import format_diagnostic
     from notecheck.rules import all_rules
 

@@ -219,8 +219,8 @@ def test_maps_verbatim_is_false_over_markup() -> None:
 
 def pipeline(path: Path) -> tuple[list[tuple[str, int | None, str]], list[tuple[str, str | None, str]]]:
     """Diagnostics (code, note, severity) and resolutions (citation id, key, status) of a check."""
-    from notecheck.check import check
     from notecheck.config import Config
+    from notecheck.pipeline import check
 
     report = check([path], bib=DATA / "notes.bib", config=Config())
     (document,) = report.documents

@@ -104,3 +104,20 @@ def test_selectors_are_checked_against_the_registry_in_one_place() -> None:
     assert not matches_a_rule("NC4x") and not matches_a_rule("E501")
     with pytest.raises(ValueError, match="'NC999' matches no rule"):
         parse_selectors("NC4,NC999")
+
+
+def test_the_library_api_names_are_the_functions_whatever_was_imported_before() -> None:
+    """``from notecheck import check`` must give the function even after every module is loaded
+    (a submodule named like an exported function would shadow it once imported)."""
+    import importlib
+    import pkgutil
+
+    import notecheck
+
+    for module in pkgutil.walk_packages(notecheck.__path__, "notecheck."):
+        if module.name != "notecheck.__main__":
+            importlib.import_module(module.name)
+    for name in notecheck.__all__:
+        if name != "__version__":
+            value = getattr(notecheck, name)
+            assert callable(value) and not isinstance(value, type(notecheck)), name

@@ -289,7 +289,7 @@ def test_every_link_on_the_page_has_a_target() -> None:
 
 
 def test_browser_on_the_edition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from notecheck.check import check
+    from notecheck.pipeline import check
     from tests.conftest import ROOT
 
     monkeypatch.chdir(ROOT)

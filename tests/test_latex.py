@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from notecheck.bibliography import Bibliography
 from notecheck.models import Edition, Entry, Span
 from notecheck.readers import maps_verbatim, read_edition_text
-from notecheck.resolve.cite_keys import check_cite_keys, cited_keys
+from notecheck.resolver.cite_keys import check_cite_keys, cited_keys
 from tests.test_formats import LATEX_ONE_FOR_ONE, assert_pieces_cover
 
 
@@ -156,7 +156,7 @@ def test_cite_keys_without_bibliography_report_nothing() -> None:
 
 def test_cite_keys_are_resolved_by_check_and_count_as_used(tmp_path: Path) -> None:
     """The resolve stage reports unknown keys (NC480) and counts known ones as used (no NC250)."""
-    from notecheck.check import check
+    from notecheck.pipeline import check
 
     tex = tmp_path / "notes.tex"
     tex.write_text("Body.\\footnote{See \\cite{zelnik1986} and \\cite{zelnik1968}.}\n", encoding="utf-8")

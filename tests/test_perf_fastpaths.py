@@ -23,7 +23,7 @@ from notecheck.archival import (
 )
 from notecheck.bibliography import fold
 from notecheck.models import ArchivalReference, Entry, Name, Span
-from notecheck.resolve import match
+from notecheck.resolver import match
 
 SPAN = Span("refs.bib", 1, 1, 1, 1)
 ARCHIVES = ("RGASPI", "RTsKhIDNI", "GARF", "RGALI")
@@ -165,9 +165,9 @@ def test_full_citations_weighed_near_titles_first_accept_what_weighing_all_accep
     from notecheck.bibliography import load_bibliography_text
     from notecheck.models import Form
     from notecheck.readers import read_edition_text
-    from notecheck.resolve import resolve
-    from notecheck.resolve.context import Context
-    from notecheck.resolve.full import _accept, _evidence, match_full
+    from notecheck.resolver import resolve
+    from notecheck.resolver.context import Context
+    from notecheck.resolver.full import _accept, _evidence, match_full
     from notecheck.split import parse_edition
 
     from .chicago import ChicagoSequence

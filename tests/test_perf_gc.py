@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from notecheck.check import check
 from notecheck.config import Config
+from notecheck.pipeline import check
 
 from .chicago import ChicagoSequence
 
@@ -26,17 +26,17 @@ def edition(tmp_path: Path) -> tuple[Path, Path]:
 def test_the_collector_is_off_during_the_stages_and_on_after(
     edition: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import notecheck.resolve
+    import notecheck.resolver
 
     text, bib = edition
     seen: list[bool] = []
-    original = notecheck.resolve.resolve
+    original = notecheck.resolver.resolve
 
     def watched(*args: object, **kwargs: object) -> object:
         seen.append(gc.isenabled())
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(notecheck.resolve, "resolve", watched)
+    monkeypatch.setattr(notecheck.resolver, "resolve", watched)
     assert gc.isenabled()
     report = check([text], bib=bib, config=Config())
     assert seen == [False]

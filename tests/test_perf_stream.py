@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from notecheck.check import DocumentReport, Report, Run, check
 from notecheck.config import Config
+from notecheck.pipeline import DocumentReport, Report, Run, check
 from notecheck.report.json import render, write_run
 
 from .chicago import ChicagoSequence
@@ -135,14 +135,14 @@ def test_checking_leaves_the_garbage_collector_as_it_found_it(corpus: tuple[list
 def test_a_failing_stage_still_releases_what_was_frozen(
     corpus: tuple[list[Path], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import notecheck.resolve
+    import notecheck.resolver
 
     texts, bib = corpus
 
     def broken(*args: object, **kwargs: object) -> object:
         raise RuntimeError("a bug in a stage")
 
-    monkeypatch.setattr(notecheck.resolve, "resolve", broken)
+    monkeypatch.setattr(notecheck.resolver, "resolve", broken)
     report = check(texts[:1], bib=bib, config=Config())
     assert any(d.code == "NC904" for d in report.all_diagnostics())
     assert gc.get_freeze_count() == 0

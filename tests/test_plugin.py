@@ -71,8 +71,8 @@ def stages_imported(tmp_path_factory: pytest.TempPathFactory) -> None:
     imported inside a run would be imported again by the next (its grammars built again, its
     rules registered twice). Checking here imports every stage a check needs, once.
     """
-    from notecheck.check import check
     from notecheck.config import Config
+    from notecheck.pipeline import check
     from notecheck.report.text import format_diagnostic
     from notecheck.rules import all_rules
 
@@ -389,7 +389,7 @@ def test_xdist_checks_once_in_the_controller_and_runs_the_items_in_workers(pytes
 def test_plugin_import_is_light() -> None:
     """The plugin is imported by every pytest run: it must not load notecheck's stages."""
     heavy = (
-        "notecheck.check",
+        "notecheck.pipeline",
         "notecheck.models",
         "notecheck.readers",
         "bibtexparser",
@@ -409,7 +409,7 @@ def test_a_run_without_notecheck_loads_no_stage(pytester: pytest.Pytester) -> No
 
         def test_light():
             assert "notecheck.pytest_plugin" in sys.modules  # loaded by the entry point
-            assert "notecheck.check" not in sys.modules
+            assert "notecheck.pipeline" not in sys.modules
             assert "notecheck.models" not in sys.modules
         """
     )

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from notecheck.baseline import baseline_from_diagnostics
-from notecheck.check import check
 from notecheck.config import Config, config_from_mapping
+from notecheck.pipeline import check
 from notecheck.pytest_plugin import ItemResult, Results, note_item_names, results_from_report
 
 NOTES = """\

@@ -36,3 +36,17 @@ def test_the_output_shown_is_what_notecheck_prints_on_the_edition(
     assert main(["--statistics"]) == 1
     statistics = capsys.readouterr().out.rstrip("\n")
     assert f"```text\n{statistics}\n```" in README
+
+
+def test_the_library_example_runs_as_shown(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    example = re.search(r"## Library API\n\n```python\n(.*?)\n```", README, re.S)
+    assert example is not None
+    monkeypatch.chdir(ROOT)
+    namespace: dict[str, object] = {}
+    exec(compile(example.group(1), "README.md", "exec"), namespace)
+    printed = capsys.readouterr().out.splitlines()
+    assert printed and all(re.match(r"edition/kanatchikov\.txt:\d+:\d+ NC\d{3} ", line) for line in printed)
+    citations = namespace["citations"]
+    assert isinstance(citations, list) and citations  # note 30 cites something

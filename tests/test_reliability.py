@@ -1,6 +1,6 @@
 """Never crash: any edition, any bibliography -> a report, never an exception (issue 11, part 1).
 
-Hypothesis feeds :func:`notecheck.check.check` text and bytes in every input format (damaged
+Hypothesis feeds :func:`notecheck.pipeline.check` text and bytes in every input format (damaged
 text, NUL bytes, lone surrogates, mixed encodings, unbalanced parentheses and quotes, notes
 numbered up to 10^9, random zip archives and XML) and bibliographies in BibTeX and CSL-JSON
 (``@string`` loops, duplicate keys, deep braces, any JSON). Each report must hold no NC904: a
@@ -31,8 +31,8 @@ from hypothesis import strategies as st
 from notecheck import report as formats
 from notecheck.baseline import Baseline
 from notecheck.bibliography import Bibliography, load_bibliography
-from notecheck.check import Report, check
 from notecheck.config import Config
+from notecheck.pipeline import Report, check
 from notecheck.readers import INPUT_FORMATS
 
 from .conftest import BIBLIOGRAPHY, SCHEMA

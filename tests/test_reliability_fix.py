@@ -24,10 +24,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from notecheck.baseline import Baseline
-from notecheck.check import check
 from notecheck.cli import main
 from notecheck.config import Config
 from notecheck.models import Source
+from notecheck.pipeline import check
 from notecheck.readers.decode import decode
 
 from .conftest import BIBLIOGRAPHY

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from notecheck.baseline import Baseline
 from notecheck.bibliography import Bibliography
-from notecheck.check import BibliographyReport, DocumentReport, Report, _finish
 from notecheck.config import Config
 from notecheck.models import (
     Citation,
@@ -31,6 +30,7 @@ from notecheck.models import (
     Status,
     TextMap,
 )
+from notecheck.pipeline import BibliographyReport, DocumentReport, Report, _finish
 from notecheck.split import ParsedEdition
 
 _NOTE = re.compile(r"^(\d+)\. ", re.MULTILINE)

@@ -15,7 +15,7 @@ from functools import cache
 from notecheck.bibliography import Bibliography, load_bibliography
 from notecheck.models import Citation, Resolution, Status
 from notecheck.readers import read_edition
-from notecheck.resolve import resolve, unused_entries
+from notecheck.resolver import resolve, unused_entries
 from notecheck.split import ParsedEdition, parse_edition
 
 from .conftest import BIBLIOGRAPHY, EDITION

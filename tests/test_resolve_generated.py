@@ -17,7 +17,7 @@ import pytest
 from notecheck.bibliography import Bibliography, load_bibliography_text
 from notecheck.models import Resolution
 from notecheck.readers import read_edition_text
-from notecheck.resolve import resolve, unused_entries
+from notecheck.resolver import resolve, unused_entries
 from notecheck.split import ParsedEdition, parse_edition
 
 from .chicago import ChicagoSequence, GeneratedSequence

@@ -7,7 +7,7 @@ from notecheck.config import Config
 from notecheck.fixes import apply_fixes
 from notecheck.models import Citation, Diagnostic, Resolution, Severity, Status
 from notecheck.readers import read_edition_text
-from notecheck.resolve import resolve, unused_entries
+from notecheck.resolver import resolve, unused_entries
 from notecheck.rules import all_rules
 from notecheck.split import ParsedEdition, parse_edition
 

@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 from notecheck.bibliography import load_bibliography_text
 from notecheck.models import Citation, CitationFields, CitationResolution, Form, Span, Status
 from notecheck.readers import read_edition_text
-from notecheck.resolve import DEFAULT_RESOLVERS, Outcome, resolve
-from notecheck.resolve.archives import match_collection
-from notecheck.resolve.bibtex import suggest_entry
-from notecheck.resolve.declarations import declared_work, edition_declarations
-from notecheck.resolve.match import (
+from notecheck.resolver import DEFAULT_RESOLVERS, Outcome, resolve
+from notecheck.resolver.archives import match_collection
+from notecheck.resolver.bibtex import suggest_entry
+from notecheck.resolver.declarations import declared_work, edition_declarations
+from notecheck.resolver.match import (
     Catalogue,
     CitedName,
     catalogue_of,

@@ -115,7 +115,7 @@ def test_the_schema_check_can_fail(sarif_schema: dict[str, Any]) -> None:
 def test_sarif_of_the_edition_validates(
     sarif_schema: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from notecheck.check import check
+    from notecheck.pipeline import check
     from tests.conftest import ROOT
 
     monkeypatch.chdir(ROOT)

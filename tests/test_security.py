@@ -30,8 +30,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from notecheck.baseline import Baseline
-from notecheck.check import check
 from notecheck.config import Config, load_config
+from notecheck.pipeline import check
 from notecheck.readers import read_edition_bytes
 from notecheck.report import render
 from notecheck.report.html import content_security_policy

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from notecheck.check import check
 from notecheck.config import Config
 from notecheck.models import Form
+from notecheck.pipeline import check
 from notecheck.readers import read_edition_text
 from notecheck.split import parse_edition, parse_note
 

@@ -29,20 +29,20 @@ __all__ = [
 
 _EXPORTS = {
     "apply_fixes": "notecheck.fixes",
-    "check": "notecheck.check",
+    "check": "notecheck.pipeline",
     "load_bibliography": "notecheck.bibliography",
     "parse_note": "notecheck.split",
     "read_edition": "notecheck.readers",
     "read_edition_text": "notecheck.readers",
-    "resolve": "notecheck.resolve",
+    "resolve": "notecheck.resolver",
 }
 
 if TYPE_CHECKING:
     from notecheck.bibliography import load_bibliography
-    from notecheck.check import check
     from notecheck.fixes import apply_fixes
+    from notecheck.pipeline import check
     from notecheck.readers import read_edition, read_edition_text
-    from notecheck.resolve import resolve
+    from notecheck.resolver import resolve
     from notecheck.split import parse_note
 
 

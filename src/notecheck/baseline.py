@@ -8,7 +8,7 @@ A baseline is a JSON file written by ``notecheck baseline … --output FILE``::
                       "message": "…"}]}
 
 A finding is known when its code and fingerprint are in the baseline. Fingerprints do not depend
-on line numbers (see :func:`notecheck.check.fingerprint`), so editing elsewhere in a file keeps
+on line numbers (see :func:`notecheck.pipeline.fingerprint`), so editing elsewhere in a file keeps
 them; ``path`` and ``message`` are there for people reading the file.
 """
 

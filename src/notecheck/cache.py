@@ -19,7 +19,7 @@ from here. The cache is an optimisation only; it can never change a result:
 
 Where: ``$NOTECHECK_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/notecheck``, else
 ``~/.cache/notecheck`` (``%LOCALAPPDATA%\\notecheck\\cache`` on Windows). ``NOTECHECK_NO_CACHE=1``
-turns it off. :func:`notecheck.check.check` and the command line use it;
+turns it off. :func:`notecheck.pipeline.check` and the command line use it;
 :func:`notecheck.bibliography.load_bibliography` uses it when asked (``cache=True``).
 """
 

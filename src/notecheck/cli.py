@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from notecheck.check import DocumentReport, Report
     from notecheck.config import Config
     from notecheck.models import Fix
+    from notecheck.pipeline import DocumentReport, Report
 
 COMMANDS = ("check", "fix", "baseline", "rules", "explain", "suggest-bib")
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -241,8 +241,8 @@ def _run_check(
     baseline: Any = None,
     stdin: bytes | None = None,
 ) -> Report:
-    """Run :func:`notecheck.check` with the command line's options and a progress bar."""
-    from notecheck.check import check
+    """Run :func:`notecheck.pipeline` with the command line's options and a progress bar."""
+    from notecheck.pipeline import check
 
     progress = _ProgressBar(enabled=not args.quiet and _is_terminal(sys.stderr))
     started = time.perf_counter()
@@ -362,7 +362,7 @@ def _stream_json(
 
     Returns the report (its totals, not its documents) and whether any input could be read.
     """
-    from notecheck.check import Run
+    from notecheck.pipeline import Run
     from notecheck.report.json import write_run
 
     progress = _ProgressBar(enabled=not args.quiet and _is_terminal(sys.stderr))
@@ -453,7 +453,7 @@ def _fix(args: argparse.Namespace) -> int:
 
     With ``-`` the fixed text goes to standard output and the report to standard error.
     """
-    from notecheck.check import check
+    from notecheck.pipeline import check
     from notecheck.readers.decode import encode
 
     config = _config(args)
@@ -552,8 +552,8 @@ def _fix_document(
     Fixes that overlap are applied over several passes: after each pass the new text is checked
     again (in memory) and the fixes still found are applied, until none is left.
     """
-    from notecheck.check import check
     from notecheck.fixes import apply_fixes, plan_fixes
+    from notecheck.pipeline import check
     from notecheck.readers.decode import encode
 
     edition = document.edition

@@ -18,7 +18,7 @@ The whole check runs once per session, in the controller under pytest-xdist (the
 results), and its results are kept in pytest's cache keyed by a hash of the editions, the
 bibliography, the configuration, the baseline, the options and the tool, so an unchanged
 edition is not checked again. The fixture ``notecheck_report`` gives a test the full
-:class:`notecheck.check.Report`.
+:class:`notecheck.pipeline.Report`.
 
 This module is imported by every pytest run in an environment where notecheck is installed, so
 at import it loads pytest and the standard library only; notecheck's stages are imported when
@@ -39,9 +39,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from notecheck.check import Report
     from notecheck.config import Config as NotecheckConfig
     from notecheck.models import Diagnostic, Source
+    from notecheck.pipeline import Report
 
 #: Bumped when the shape of cached results changes.
 RESULTS_VERSION = 1
@@ -162,7 +162,7 @@ def results_from_report(
     """Sort a report's active findings into items and render each as the text report does.
 
     Args:
-        report: the report of :func:`notecheck.check.check`.
+        report: the report of :func:`notecheck.pipeline.check`.
         config_file: the configuration file (it holds the ``configuration`` item, and the
             ``bibliography`` item when there is no bibliography file).
         fail_on: the lowest severity that fails an item (``error``, ``warning`` or ``info``).
@@ -282,7 +282,7 @@ class Options:
         )
 
     def baseline_argument(self) -> Any:
-        """What :func:`notecheck.check.check` takes: ``Baseline()`` (none), a path, or None
+        """What :func:`notecheck.pipeline.check` takes: ``Baseline()`` (none), a path, or None
         (the configured baseline)."""
         if self.no_baseline:
             from notecheck.baseline import Baseline
@@ -339,7 +339,7 @@ def _state(config: pytest.Config) -> _State:
 
 def _item_files(nc_config: NotecheckConfig) -> list[Path]:
     """The files that will hold items: the editions, the bibliography and the configuration."""
-    from notecheck.check import expand_paths
+    from notecheck.pipeline import expand_paths
 
     files: list[Path] = []
     for given in nc_config.paths:
@@ -384,7 +384,7 @@ def _results(config: pytest.Config) -> Results:
 
 
 def _check(state: _State) -> Report:
-    from notecheck.check import check
+    from notecheck.pipeline import check
 
     return check(None, config=state.config, baseline=state.options.baseline_argument())
 
@@ -574,7 +574,7 @@ def _code(rendered: str) -> str:
 
 @pytest.fixture(scope="session")
 def notecheck_report(pytestconfig: pytest.Config) -> Report:
-    """The full :class:`notecheck.check.Report` of the configured editions (with the
+    """The full :class:`notecheck.pipeline.Report` of the configured editions (with the
     ``--notecheck-*`` options), checked once per session."""
     state = _state(pytestconfig)
     if state.report is None:

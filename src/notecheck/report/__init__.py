@@ -13,7 +13,7 @@ import io
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from notecheck.check import Report
+    from notecheck.pipeline import Report
 
 #: Every output format, in the order ``--format`` lists them.
 FORMATS = ("text", "json", "sarif", "github", "html")
@@ -23,7 +23,7 @@ def write(report: Report, fmt: str, stream: TextIO, **options: Any) -> None:
     """Write ``report`` to ``stream`` in format ``fmt`` (see :data:`FORMATS`).
 
     Args:
-        report: the result of :func:`notecheck.check`.
+        report: the result of :func:`notecheck.pipeline`.
         fmt: one of :data:`FORMATS`.
         stream: a text stream; the JSON writer writes it piece by piece.
         **options: options of the format (``text``: ``color``, ``verbose``, ``quiet``,

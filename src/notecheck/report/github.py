@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TextIO
 from notecheck.models import Diagnostic, Severity
 
 if TYPE_CHECKING:
-    from notecheck.check import Report
+    from notecheck.pipeline import Report
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, TextIO
 from notecheck.models import Citation, Diagnostic, Entry, Form, Note, Severity, Status
 
 if TYPE_CHECKING:
-    from notecheck.check import DocumentReport, Report
+    from notecheck.pipeline import DocumentReport, Report
 
 _SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 

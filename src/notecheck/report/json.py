@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from notecheck.models import Citation, Diagnostic, Fix, Note, Resolution
 
 if TYPE_CHECKING:
-    from notecheck.check import DocumentReport, Report, Run
+    from notecheck.pipeline import DocumentReport, Report, Run
 
 VERSION = 1
 
@@ -33,7 +33,7 @@ def write_run(run: Run, stream: TextIO) -> Report:
     """Check and write at once: each document is written as soon as it is checked, then let go.
 
     The JSON is the same as ``write(check(...))`` writes; memory holds one document at a time
-    (see :class:`notecheck.check.Run`). Returns the report, which carries the totals instead of
+    (see :class:`notecheck.pipeline.Run`). Returns the report, which carries the totals instead of
     the documents (for the exit code and the summary line).
     """
     finished: list[Report] = []

@@ -18,7 +18,7 @@ from notecheck.models import Diagnostic, Fix, Severity, Span
 from notecheck.report.catalogue import first_sentence
 
 if TYPE_CHECKING:
-    from notecheck.check import Report
+    from notecheck.pipeline import Report
     from notecheck.rules import Rule
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

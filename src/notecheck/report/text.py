@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, TextIO
 from notecheck.models import Diagnostic, Severity, Source
 
 if TYPE_CHECKING:
-    from notecheck.check import Report
+    from notecheck.pipeline import Report
 
 #: The longest source line shown whole; longer lines are cut around the span.
 MAX_SHOWN = 120

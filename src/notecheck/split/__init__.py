@@ -21,7 +21,7 @@ recognisers), ``locators`` (locator reading), ``fields`` (fields from parsed tex
 (the full splitter), ``fast`` (the fast pass). Nothing here raises for bad content. The NC3xx form
 checks (page ranges, missing comma, damaged ibid) run in :func:`parse_edition`.
 
-This module is imported with :mod:`notecheck.check`: it stays light (no grammar, no pyparsing)
+This module is imported with :mod:`notecheck.pipeline`: it stays light (no grammar, no pyparsing)
 until a note is split.
 """
 

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 from notecheck.bibliography import fold, title_words
 from notecheck.models import Edition
-from notecheck.resolve.context import EditionDeclaration
-from notecheck.resolve.match import CLOSE, Catalogue
+from notecheck.resolver.context import EditionDeclaration
+from notecheck.resolver.match import CLOSE, Catalogue
 
 if TYPE_CHECKING:
     from notecheck.split import ParsedEdition

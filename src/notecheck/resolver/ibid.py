@@ -16,8 +16,8 @@ the repository, from the nearest earlier archival reference.
 from __future__ import annotations
 
 from notecheck.models import Citation, CitationResolution, Note, Status
-from notecheck.resolve.archives import resolve_archive_ibid
-from notecheck.resolve.context import Context, Outcome
+from notecheck.resolver.archives import resolve_archive_ibid
+from notecheck.resolver.context import Context, Outcome
 from notecheck.rules.resolution import AMBIGUOUS_IBID, IBID_WITHOUT_ANTECEDENT
 
 _PRINTED_KINDS = ("page", "chapter", "note", "passim")

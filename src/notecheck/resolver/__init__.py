@@ -1,11 +1,11 @@
 """Stage resolve: every citation to its bibliography entry, or a broken/ambiguous report.
 
 One pure pass over the citations in note order (eyecite's shape). Each citation kind has a small
-resolver — :func:`~notecheck.resolve.full.resolve_full`,
-:func:`~notecheck.resolve.short.resolve_short`, :func:`~notecheck.resolve.ibid.resolve_ibid`,
-:func:`~notecheck.resolve.archives.resolve_archival`,
-:func:`~notecheck.resolve.crossref.resolve_crossref` — that reads the walk's
-:class:`~notecheck.resolve.context.Context` and returns an outcome; a caller may swap any of them
+resolver — :func:`~notecheck.resolver.full.resolve_full`,
+:func:`~notecheck.resolver.short.resolve_short`, :func:`~notecheck.resolver.ibid.resolve_ibid`,
+:func:`~notecheck.resolver.archives.resolve_archival`,
+:func:`~notecheck.resolver.crossref.resolve_crossref` — that reads the walk's
+:class:`~notecheck.resolver.context.Context` and returns an outcome; a caller may swap any of them
 through :class:`Resolvers`. The walk alone records outcomes, puts declared abbreviations in force
 where the notes declare them, and, once every note is read, reports short forms that came before
 their work's first full citation.
@@ -22,20 +22,20 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from notecheck.models import Citation, Diagnostic, Edition, Form, Resolution, Status
-from notecheck.resolve.archives import resolve_archival
-from notecheck.resolve.cite_keys import check_cite_keys, cited_keys
-from notecheck.resolve.context import Context, Declared, Outcome
-from notecheck.resolve.crossref import resolve_crossref
-from notecheck.resolve.declarations import (
+from notecheck.resolver.archives import resolve_archival
+from notecheck.resolver.cite_keys import check_cite_keys, cited_keys
+from notecheck.resolver.context import Context, Declared, Outcome
+from notecheck.resolver.crossref import resolve_crossref
+from notecheck.resolver.declarations import (
     Pending,
     declarations_in_order,
     declared_work,
     edition_declarations,
 )
-from notecheck.resolve.full import full_key, resolve_full
-from notecheck.resolve.ibid import resolve_ibid
-from notecheck.resolve.match import catalogue_of, squash
-from notecheck.resolve.short import resolve_short
+from notecheck.resolver.full import full_key, resolve_full
+from notecheck.resolver.ibid import resolve_ibid
+from notecheck.resolver.match import catalogue_of, squash
+from notecheck.resolver.short import resolve_short
 from notecheck.rules.bibliography import UNUSED_ENTRY
 from notecheck.rules.resolution import SHORT_BEFORE_FULL, UNRESOLVED_DECLARATION
 

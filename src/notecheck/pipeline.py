@@ -408,7 +408,7 @@ def _check_parallel(
     # Import the stages (and build their grammars) once here, so forked workers start warm.
     import notecheck.archival
     import notecheck.numbering
-    import notecheck.resolve
+    import notecheck.resolver
     import notecheck.split  # noqa: F401
 
     workers = min(jobs, len(inputs), os.cpu_count() or jobs)
@@ -538,7 +538,7 @@ def _check_stages(
 ) -> DocumentReport:
     from notecheck.archival import check_archival
     from notecheck.numbering import check_numbering
-    from notecheck.resolve import resolve
+    from notecheck.resolver import resolve
     from notecheck.split import parse_edition
 
     shown = "-" if path == "-" else display_path(path)
@@ -589,7 +589,7 @@ def _check_stages(
 
 
 def _report_unused(report: BibliographyReport, used: set[str]) -> None:
-    from notecheck.resolve import unused_entries
+    from notecheck.resolver import unused_entries
 
     assert report.bibliography is not None
     unused, diagnostics = unused_entries(report.bibliography, used)

@@ -13,7 +13,7 @@ import re
 
 from notecheck.bibliography import surname_key
 from notecheck.models import Citation
-from notecheck.resolve.match import CitedName, year_of
+from notecheck.resolver.match import CitedName, year_of
 
 _TYPES = {
     "book": "book",

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from notecheck.bibliography import fold, title_words
 from notecheck.models import ArchivalReference, Citation, CitationResolution, Entry, Note, Severity, Status
-from notecheck.resolve.context import ArchivalContext, Context, Outcome
+from notecheck.resolver.context import ArchivalContext, Context, Outcome
 from notecheck.rules.resolution import (
     AMBIGUOUS_REFERENCE,
     ARCHIVE_IBID_GAP,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from notecheck.models import Citation, CitationResolution, Status
-from notecheck.resolve.context import Context, Outcome
+from notecheck.resolver.context import Context, Outcome
 from notecheck.rules.resolution import CROSSREF_DOCUMENT, CROSSREF_NOTE
 
 _KIND_WORD = re.compile(r"(?i)\b(Document|Doc\.|Appendix|Annex|Table)\b")

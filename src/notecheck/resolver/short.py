@@ -20,8 +20,8 @@ import re
 
 from notecheck.bibliography import fold
 from notecheck.models import Citation, CitationResolution, Diagnostic, Fix, Status
-from notecheck.resolve.context import Context, Outcome
-from notecheck.resolve.match import CLOSE, SUGGEST, CitedName, people, person_matches, similarity, squash
+from notecheck.resolver.context import Context, Outcome
+from notecheck.resolver.match import CLOSE, SUGGEST, CitedName, people, person_matches, similarity, squash
 from notecheck.rules.resolution import (
     AMBIGUOUS_REFERENCE,
     INCONSISTENT_SHORT_FORM,

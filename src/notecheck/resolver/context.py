@@ -21,7 +21,7 @@ from notecheck.models import (
     Note,
     Status,
 )
-from notecheck.resolve.match import Catalogue, CitedName, names_any, people, squash, translit_normal
+from notecheck.resolver.match import Catalogue, CitedName, names_any, people, squash, translit_normal
 
 if TYPE_CHECKING:
     from notecheck.split import ParsedEdition

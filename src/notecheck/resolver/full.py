@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 from notecheck.bibliography import fold
 from notecheck.models import Citation, CitationResolution, Diagnostic, Status
-from notecheck.resolve.archives import resolve_collection
-from notecheck.resolve.bibtex import suggest_entry
-from notecheck.resolve.context import Context, Outcome
-from notecheck.resolve.match import (
+from notecheck.resolver.archives import resolve_collection
+from notecheck.resolver.bibtex import suggest_entry
+from notecheck.resolver.context import Context, Outcome
+from notecheck.resolver.match import (
     SAME_TITLE,
     SUGGEST,
     CitedName,
