@@ -28,6 +28,7 @@ __all__ = [
     "AT_LOCATOR",
     "AUTHORS_LEAD",
     "AUTHOR_JOIN",
+    "CITATION_AND",
     "COLLECTION_REFERENCE",
     "COMMON_WORDS",
     "CONTAINER_LEAD",
@@ -57,6 +58,7 @@ __all__ = [
     "LOCATOR_CUE",
     "LOCATOR_WORDS",
     "NAME",
+    "NAME_AFTER_LEAD_IN",
     "NAME_LIST",
     "NEWSPAPER_TAIL",
     "NOTED_CROSSREF",
@@ -550,6 +552,11 @@ QUOTE_MARK = pp.Regex(r"“|”|\"|''|(?<!\w)tI(?=[A-Z])").set_name("quotation m
 DAMAGED_OPEN_QUOTE = pp.Regex(r"(?:If|tI|II)(?=[A-Z])")("damaged_quote").set_name("damaged opening quote")
 #: ``and``/``or`` opening a clause (not part of the citation after it).
 LEADING_AND = pp.Regex(r"(?:and|or)\s+").set_name("leading and")
+#: ``, and`` between a locator's number and a name followed by a comma: two citations joined in
+#: one clause (``see Wood, The Baba, 220, and Lapidus, Women in Soviet Society, 66``).
+CITATION_AND = pp.Regex(
+    r"(?<=\d),\s+and\s+(?=(?:[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*\s+){0,3}[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’-]+,)"
+).set_name("and between citations")
 #: ``op. cit.``, ``loc. cit.`` (any case).
 CONVENTION = pp.Regex(r"(?P<convention>op\.\s*cit\.|loc\.\s*cit\.)", flags=re.I).set_name("op. cit.")
 #: ``Idem``/``idem``/``Id.`` opening a short form.
@@ -608,6 +615,11 @@ AUTHORS_LEAD = pp.Regex(rf"(?:{_NAME_LIST})\s*,").set_name("authors and comma")
 CONTAINER_LEAD = pp.Regex(r"\s*,?\s*(?:in\s+)?").set_name("container lead")
 #: ``in``/``see``/``from`` before a title that ends a sentence of prose: ``characterized in``.
 TITLE_LEAD_IN = pp.Regex(r"\s(?:in|see|from)\s*$").set_name("title lead-in")
+#: A lead-in and a capitalised word with a comma: where a short form may start in running prose
+#: (``is described in Kuromiya, Stalin's Industrial Revolution, 290``).
+NAME_AFTER_LEAD_IN = pp.Regex(r"(?<=\s)(?:in|see|from)\s+(?P<surname>[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’-]+),").set_name(
+    "name after a lead-in"
+)
 #: The last of several authors' names (``and Roe``, ``Doe et al.``): the list ends here.
 AUTHOR_JOIN = pp.Regex(r"(?:and|&)\s|.*et\s+al").set_name("author join")
 #: An editor's role word: ``ed.``, ``eds.``, ``edited``, ``00.`` (OCR for ``ed.``).

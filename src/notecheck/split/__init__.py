@@ -74,6 +74,7 @@ def parse_edition(edition: Edition) -> ParsedEdition:
     (``Medvedev Let History Judge, 60``).
     """
     from notecheck.rules import citation as rules
+    from notecheck.split.splitter import _may_cite_known_in_prose
     from notecheck.split.text import _surname
 
     parsed = ParsedEdition(edition)
@@ -85,15 +86,19 @@ def parse_edition(edition: Edition) -> ParsedEdition:
         if c.form is Form.FULL
         for author in (*c.fields.authors, *c.fields.editors)
     )
-    declared: list[str] = []  # abbreviations declared by the notes so far
+    # Every abbreviation the notes declare, wherever: a mention before its declaration is read
+    # too (the resolver reports it as used too early).
+    declared = [(index, d.abbreviation) for index, result in first.items() for d in result.declarations]
     for note in edition.notes:
         result = first[note.index]
-        if any(_may_lack_comma(c, known) for c in result.citations):
+        if any(_may_lack_comma(c, known) for c in result.citations) or _may_cite_known_in_prose(
+            note.text, known
+        ):
             result = _split(note, known)
-        mentionable = (*((a, 0) for a in declared), *((d.abbreviation, d.end) for d in result.declarations))
+        elsewhere = (a for index, a in declared if index != note.index)
+        mentionable = (*((a, 0) for a in elsewhere), *((d.abbreviation, d.end) for d in result.declarations))
         if mentionable and _may_mention(note.text, mentionable):
             result = _split(note, known, declared=mentionable)
-        declared.extend(d.abbreviation for d in result.declarations)
         parsed.citations[note.index] = result.citations
         parsed.segments[note.index] = result.segments
         parsed.declarations.extend(result.declarations)

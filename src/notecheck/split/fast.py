@@ -11,8 +11,9 @@ from notecheck.models import Citation, CitationFields, Form, Note, Segment
 from notecheck.split.fields import _short_fields
 from notecheck.split.locators import read_locator
 from notecheck.split.records import _Candidate, _Clause, _Read, _Result
-from notecheck.split.splitter import _COLLECTION_CUE, _NoteSplitter
+from notecheck.split.splitter import _COLLECTION_CUE, _may_cite_known_in_prose, _NoteSplitter
 from notecheck.split.text import (
+    _CITATION_AND,
     _DOCUMENT_DATE,
     _IBID_WORD,
     _LEADING_AND,
@@ -58,6 +59,8 @@ def _fast_declines(text: str) -> bool:
         return True
     if ("ote" in text or "n." in text or "N." in text) and _NOTE_CUE.search(text):
         return True
+    if ", and " in text and _CITATION_AND.search(text):
+        return True  # two citations in one clause: the full splitter cuts it
     return ("Doc" in text or "Appendix" in text) and _DOCUMENT_CUE.search(text) is not None
 
 
@@ -106,7 +109,7 @@ def _lean_split(note: Note, known: frozenset[str]) -> _Result | None:
     text = note.text
     if not text or len(text) > _FAST_MAX or _fast_declines(text):
         return None
-    if not text.strip() or _possessive(text):
+    if not text.strip() or _possessive(text) or _may_cite_known_in_prose(text, known):
         return None
     splitter: _NoteSplitter | None = None
     spans = _quote_spans(text)

@@ -75,14 +75,36 @@ def _short_head(raw: str) -> _ShortHead | None:
     authors: tuple[str, ...] | None = None
     et_al = False
     if len(parts) >= 2:
-        names = _NAME_LIST.fullmatch(", ".join(parts[:-1]))
-        if names is None:
+        count = _author_count(parts)
+        if count is None:
             return None
-        authors, et_al = _names(names)
+        authors, et_al = _names(_NAME_LIST.fullmatch(", ".join(parts[:count])))  # type: ignore[arg-type]
+        parts = [*parts[:count], ", ".join(parts[count:])]
     last = parts[-1]
     title = last[damaged.end() :] if damaged else last
     quote = damaged.group() if damaged else None
     return _ShortHead(authors, et_al, last, quote, title, _title_like(title, _SHORT_HEAD_MAX_WORDS))
+
+
+#: ``and`` or ``&`` between two names of a list.
+_AUTHOR_JOIN_WORD = re.compile(r"\s(?:and|&)\s")
+
+
+def _author_count(parts: list[str]) -> int | None:
+    """How many of a short form's comma-separated ``parts`` are its authors (the rest is the
+    title), or None when they cannot be ``Author(s), Title``.
+
+    Names joined by commas alone are one author and a title that has commas (``Goldman, Women,
+    the State and Revolution``): a list of several authors ends in ``and`` or ``et al.``
+    (``Smith, Jones, and Brown, Title``). The longest such list of names wins.
+    """
+    for count in range(len(parts) - 1, 0, -1):
+        names = _NAME_LIST.fullmatch(", ".join(parts[:count]))
+        if names is None:
+            continue
+        if count == 1 or names.group("etal") or _AUTHOR_JOIN_WORD.search(names.group("names")):
+            return count
+    return None
 
 
 def _short_fields(

@@ -8,7 +8,7 @@ prose and declarations; overlaps are settled by priority and the rest is comment
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -21,6 +21,7 @@ from notecheck.split.records import Declaration, _Candidate, _Clause, _Located, 
 from notecheck.split.text import (
     _AT_LOCATOR,
     _AUTHORS_LEAD,
+    _CITATION_AND,
     _COLLECTION_REFERENCE,
     _COMMA,
     _CONTAINER_LEAD,
@@ -47,6 +48,7 @@ from notecheck.split.text import (
     _MAX_DEPTH,
     _MAX_LOCATOR,
     _MAX_PAREN,
+    _NAME_AFTER_LEAD_IN,
     _NAME_LIST,
     _NEWSPAPER_TAIL,
     _NOTE_CROSSREF,
@@ -98,6 +100,14 @@ _DIGIT = re.compile(r"\d")
 #: Literals one of which a collection reference holds (before its recogniser runs).
 _COLLECTION_CUE = re.compile(r"Archiv|Librar|Record|Museum|Societ|Institut|Collection|MSS?\.")
 _NOT_IN_COLLECTION = re.compile(r"[()\"“”]")
+
+
+def _may_cite_known_in_prose(text: str, known: frozenset[str]) -> bool:
+    """Whether ``text`` has a known author's surname and a comma after a lead-in (``described in
+    Kuromiya, ...``): where :meth:`_NoteSplitter._detect_known_in_prose` may find a short form."""
+    if not known:
+        return False
+    return any(match.group("surname") in known for match in _NAME_AFTER_LEAD_IN.finditer(text))
 
 
 class _NoteSplitter:
@@ -205,6 +215,9 @@ class _NoteSplitter:
         for match in _SEMICOLON.finditer(text, start, end):
             if not blocked[match.start() - start]:
                 cuts.append((match.start(), match.start() + 1, False))
+        for match in _CITATION_AND.finditer(text, start, end):
+            if not blocked[match.start() - start]:
+                cuts.append((match.start(), match.start() + 1, True))
         for match in _SENTENCE_END.finditer(text, start, end):
             position = match.start()
             if self._is_abbreviation(position):
@@ -361,6 +374,8 @@ class _NoteSplitter:
         self._detect_short(clause)
         self._detect_implicit(clause)
         self._detect_in_prose(clause)
+        if self.known:
+            self._detect_known_in_prose(clause)
         if _DECLARATION_CUE.search(text, start, end):
             self._detect_declaration(clause)
 
@@ -950,7 +965,24 @@ class _NoteSplitter:
         if variant_of is not None:
             extra["ocr_variant_of"] = variant_of
         fields = CitationFields(title=title, short_title=title, extra=extra)
+        clauses = self._note_clauses()
+        index = bisect_right(self._whole_clause_starts, start) - 1
+        clause = clauses[index] if index >= 0 and start < clauses[index].end else None
+        if clause is not None and end < clause.end:  # ``in Istoriia metro, 45.``: its locator
+            located = self._short_with_locator(
+                start, end, clause.end, {"title": title, "short_title": title}, extra, required=True
+            )
+            if located is not None:
+                self.candidates.append(replace(located, priority=6))
+                return
         self.candidates.append(_Candidate(start, end, 6, Form.SHORT, fields))
+
+    def _note_clauses(self) -> list[_Clause]:
+        """The clauses of the whole note (outside parentheses too), computed once."""
+        if not hasattr(self, "_whole_clauses"):
+            self._whole_clauses = self._clauses(0, len(self.text))
+            self._whole_clause_starts = [c.start for c in self._whole_clauses]
+        return self._whole_clauses
 
     # collections of other archives ------------------------------------------------------------
     def _detect_collection(self, clause: _Clause) -> None:
@@ -1050,6 +1082,22 @@ class _NoteSplitter:
         fields = CitationFields(title=title, short_title=title, extra={"bare": "true", "in_prose": "true"})
         locator, backward, loc_end = found
         self.candidates.append(_Candidate(start, loc_end, 4, Form.SHORT, fields, locator, None, backward))
+
+    def _detect_known_in_prose(self, clause: _Clause) -> None:
+        """A short form at the end of a sentence of prose, by an author the edition cites in
+        full: ``The mobilization is described in Kuromiya, Stalin's Industrial Revolution, 290``.
+
+        Only after a lead-in (``in``, ``see``, ``from``) and only for a known surname: a place
+        (``born in Moscow, Russia, 1905``) is not read as an author.
+        """
+        text = self.text
+        for match in _NAME_AFTER_LEAD_IN.finditer(text, clause.start, clause.end):
+            if match.group("surname") not in self.known:
+                continue
+            found = self._short_at(match.start("surname"), clause.end)
+            if found is not None and found.fields.authors:
+                self.candidates.append(found)
+            return
 
     # declarations ----------------------------------------------------------------------------
     def _detect_declaration(self, clause: _Clause) -> None:

@@ -1,0 +1,156 @@
+"""The splitter on forms the unseen editions (tests/data/unseen/) showed it missed: a short title
+with a comma, two citations joined by ``, and``, a short form in prose by a known author, and a
+declared abbreviation mentioned with its locator or before its declaration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from notecheck.baseline import Baseline
+from notecheck.config import Config
+from notecheck.models import Form
+from notecheck.pipeline import check
+from notecheck.readers import read_edition_text
+from notecheck.split import _split, parse_edition, parse_note
+
+from .test_grammar import make_note
+
+
+def _both_passes(text: str, known: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """(form, text) of each citation; the fast pass and the full splitter must agree."""
+    note = make_note(text)
+    fast = [(c.form.value, c.text) for c in _split(note, known).citations]
+    full = [(c.form.value, c.text) for c in _split(note, known, fast=False).citations]
+    assert fast == full
+    return full
+
+
+# --- a short title with a comma -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "authors", "title"),
+    [
+        (
+            "Goldman, Women, the State and Revolution, 121-23.",
+            ("Goldman",),
+            "Women, the State and Revolution",
+        ),
+        ("Smith, Jones, and Brown, Title of It, 12.", ("Smith", "Jones", "Brown"), "Title of It"),
+        ("Mehlinger and Thompson, Count Witte, 148.", ("Mehlinger", "Thompson"), "Count Witte"),
+        ("Garrard, Inside, 51-52.", ("Garrard",), "Inside"),
+    ],
+)
+def test_names_joined_by_commas_alone_are_one_author_and_a_title(
+    text: str, authors: tuple[str, ...], title: str
+) -> None:
+    (citation,) = parse_note(make_note(text))
+    assert (citation.form, citation.fields.authors, citation.fields.title) == (Form.SHORT, authors, title)
+    _both_passes(text)
+
+
+# --- two citations joined by ", and" --------------------------------------------------------------
+
+
+def test_two_short_forms_joined_by_and_are_two_citations() -> None:
+    text = "The department was abolished in 1930; see Wood, The Baba, 220, and Lapidus, Women in Soviet Society, 66."
+    assert _both_passes(text) == [
+        ("short", "see Wood, The Baba, 220"),
+        ("short", "Lapidus, Women in Soviet Society, 66"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the locator goes on: a chapter, more pages
+        ("Vucinich, Science, 446-454, and chap. 8.", [("short", "Vucinich, Science, 446-454, and chap. 8")]),
+        ("Wood, The Baba, 12, 14, and 16.", [("short", "Wood, The Baba, 12, 14, and 16")]),
+        # a title with a year and "and": no name and comma follow
+        (
+            "Alan Smith, The Revolution, 1905, and After (London, 1920), 12.",
+            [("full", "Alan Smith, The Revolution, 1905, and After (London, 1920), 12")],
+        ),
+    ],
+)
+def test_and_inside_one_citation_does_not_cut_it(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(c.form.value, c.text) for c in parse_note(make_note(text))] == expected
+
+
+# --- a short form in prose by a known author ------------------------------------------------------
+
+
+def test_a_short_form_after_prose_by_an_author_cited_in_full_is_read() -> None:
+    parsed = parse_edition(
+        read_edition_text(
+            "Notes\n1. Hiroaki Kuromiya, Stalin's Industrial Revolution (Cambridge, 1988), 115.\n"
+            "2. The Komsomol mobilization is described in Kuromiya, Stalin's Industrial Revolution, 290.\n"
+        )
+    )
+    (citation,) = parsed.citations[2]
+    assert (citation.form, citation.text, citation.fields.authors) == (
+        Form.SHORT,
+        "Kuromiya, Stalin's Industrial Revolution, 290",
+        ("Kuromiya",),
+    )
+    assert citation.locator is not None and citation.locator.ranges == ((290, 290),)
+    assert _both_passes(parsed.edition.notes[1].text, frozenset({"Kuromiya"})) == [
+        ("short", "Kuromiya, Stalin's Industrial Revolution, 290")
+    ]
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "He was born in Moscow, Russia, 1905.",  # no known author
+        "The plant in Kuromiya, Novosibirsk, 1931 was closed.",  # a known name that is no short form
+    ],
+)
+def test_prose_with_places_and_numbers_is_not_a_short_form(prose: str) -> None:
+    parsed = parse_edition(
+        read_edition_text(
+            f"Notes\n1. Hiroaki Kuromiya, Stalin's Industrial Revolution (Cambridge, 1988), 115.\n2. {prose}\n"
+        )
+    )
+    assert parsed.citations[2] == ()
+
+
+# --- declared abbreviations: a mention's locator, a mention before the declaration ----------------
+
+
+def test_a_mention_of_a_declared_abbreviation_carries_its_locator() -> None:
+    parsed = parse_edition(
+        read_edition_text(
+            "Notes\n1. Zhenshchiny v revoliutsii, ed. A. V. Artiukhina (Moscow, 1959), 112 "
+            "(hereafter cited as Zhenshchiny v revoliutsii).\n"
+            "2. Her own account is in Zhenshchiny v revoliutsii, 20-27.\n"
+        )
+    )
+    (mention,) = parsed.citations[2]
+    assert mention.text == "Zhenshchiny v revoliutsii, 20-27"
+    assert mention.locator is not None and mention.locator.ranges == ((20, 27),)
+
+
+def test_a_mention_before_the_declaration_is_read_and_reported(tmp_path: Path) -> None:
+    edition = tmp_path / "notes.txt"
+    edition.write_text(
+        "Notes\n1. The speech is printed in Istoriia metro, 45.\n"
+        "2. Istoriia metro Moskvy, ed. A. Kosarev (Moscow, 1935), 12 (henceforth Istoriia metro).\n",
+        encoding="utf-8",
+    )
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@collection{kosarev1935, editor = {Kosarev, A.}, title = {Istoriia metro Moskvy},"
+        " shorttitle = {Istoriia metro}, location = {Moscow}, year = {1935}}\n",
+        encoding="utf-8",
+    )
+    report = check([edition], bib, Config(root=tmp_path), baseline=Baseline())
+    (document,) = report.documents
+    assert document.parsed is not None
+    (early,) = document.parsed.citations[1]
+    assert early.text == "Istoriia metro, 45"
+    assert document.resolution.of(early).key == "kosarev1935"
+    (reported,) = [d for d in document.diagnostics if d.code == "NC407"]
+    assert (reported.note, reported.span.line, reported.span.column) == (1, 2, 29)
