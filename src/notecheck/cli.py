@@ -223,6 +223,13 @@ def _jobs(args: argparse.Namespace) -> int:
 def _paths(args: argparse.Namespace, config: Config) -> list[str]:
     paths = list(args.paths) or [str(config.resolve_path(p)) for p in config.paths]
     if not paths:
+        problems = [d for d in config.diagnostics if d.code == "NC902"]
+        if problems:  # the configuration could not be read: say why, not only that paths are missing
+            where = problems[0].span
+            raise UsageError(
+                f"no paths given, and the configuration could not be used: "
+                f"{where.path}:{where.line}: {problems[0].message}"
+            )
         raise UsageError("no paths given and none configured ('paths' in [tool.notecheck])")
     if paths.count("-") > 1:
         raise UsageError("'-' (standard input) can be given only once")
@@ -240,8 +247,10 @@ def _run_check(
     *,
     baseline: Any = None,
     stdin: bytes | None = None,
+    bib: Any = None,
 ) -> Report:
-    """Run :func:`notecheck.pipeline` with the command line's options and a progress bar."""
+    """Run :func:`notecheck.pipeline` with the command line's options and a progress bar
+    (``bib``: a bibliography to use instead of ``--bib``)."""
     from notecheck.pipeline import check
 
     progress = _ProgressBar(enabled=not args.quiet and _is_terminal(sys.stderr))
@@ -249,7 +258,7 @@ def _run_check(
     try:
         report = check(
             paths,
-            bib=args.bib,
+            bib=bib if bib is not None else args.bib,
             config=config,
             stdin=stdin if stdin is not None else _stdin(paths),
             baseline=baseline,
@@ -638,9 +647,16 @@ def _baseline(args: argparse.Namespace) -> int:
 
 
 def _suggest_bib(args: argparse.Namespace) -> int:
+    """BibTeX for the works cited in full but missing from the bibliography; with no
+    bibliography at all (neither ``--bib`` nor the configuration), every work cited in full."""
     config = _config(args)
     paths = _paths(args, config)
-    report = _run_check(args, config, paths)
+    bib: Any = None
+    if args.bib is None and config.bibliography is None:
+        from notecheck.bibliography import Bibliography
+
+        bib = Bibliography("<no bibliography>")
+    report = _run_check(args, config, paths, bib=bib)
     if _nothing_read(report):
         _print_report(report, args, sys.stderr)
         return EXIT_USAGE

@@ -9,6 +9,7 @@ holds it. Every key is documented in ``docs/configuration.md``.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -76,11 +77,16 @@ class Config:
     diagnostics: tuple[Diagnostic, ...] = ()
 
     def resolve_path(self, value: str) -> Path:
-        """A path from the configuration, relative to the folder of the configuration file."""
+        """A path from the configuration, relative to the folder of the configuration file.
+
+        Shown relative to the working folder when it lies inside it, else absolute; ``..`` is
+        folded away either way (``paths = ["../edition"]`` read from a subfolder gives
+        ``/repo/edition``, not ``/repo/sub/../edition``).
+        """
         path = Path(value)
         if path.is_absolute():
             return path
-        absolute = self.root / path
+        absolute = Path(os.path.normpath(self.root / path))
         try:
             return absolute.relative_to(Path.cwd())
         except ValueError:

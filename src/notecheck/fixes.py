@@ -92,9 +92,21 @@ def fixes_for(source: Source, diagnostics: Iterable[Diagnostic]) -> list[Fix]:
 def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
 
-    The file's permission bits are kept. On any failure the original file is untouched and the
-    temporary file is removed.
+    The file's permission bits are kept, and a symbolic link stays a link: the file it points
+    to is replaced. On any failure the original file is untouched and the temporary file is
+    removed. A target that exists but is not a regular file (``/dev/stdout``, a named pipe, a
+    device) is written directly: renaming over it would replace the device, not feed it.
     """
+    try:
+        special = path.exists() and not path.is_file()  # both follow symbolic links
+    except OSError:
+        special = False
+    if special:
+        with open(path, "wb") as stream:
+            stream.write(data)
+        return
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     folder = path.parent if str(path.parent) else Path(".")
     try:
         mode: int | None = path.stat().st_mode & 0o7777

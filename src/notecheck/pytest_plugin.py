@@ -31,6 +31,7 @@ import hashlib
 import json
 import re
 import time
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -543,7 +544,10 @@ class NotecheckItem(pytest.Item):
 
     def runtest(self) -> None:
         for text in self.result.warnings:
-            self.warn(NotecheckWarning(text))
+            # Not ``self.warn``: pytest asserts an item's line there, and the edition, the
+            # bibliography and the configuration items have none (the warning points at line 1).
+            line = self.result.line if self.result.line is not None else 1
+            warnings.warn_explicit(NotecheckWarning(text), None, str(self.path), line)
         if self.result.failures:
             codes = ", ".join(sorted({_code(text) for text in self.result.failures}))
             footer = (
