@@ -154,3 +154,79 @@ def test_a_mention_before_the_declaration_is_read_and_reported(tmp_path: Path) -
     assert document.resolution.of(early).key == "kosarev1935"
     (reported,) = [d for d in document.diagnostics if d.code == "NC407"]
     assert (reported.note, reported.span.line, reported.span.column) == (1, 2, 29)
+
+
+# --- several editors before the title; a chapter in a book named by its short title ----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "editors", "title"),
+    [
+        (
+            "Barbara Evans Clements, Barbara Alpern Engel, and Christine D. Worobec, eds., Russia's Women:"
+            " Accommodation, Resistance, Transformation (Berkeley, 1991), 260-62.",
+            ("Barbara Evans Clements", "Barbara Alpern Engel", "Christine D. Worobec"),
+            "Russia's Women: Accommodation, Resistance, Transformation",
+        ),
+        (
+            "Jane Smith and John Jones, eds., A Title (London, 1990), 4.",
+            ("Jane Smith", "John Jones"),
+            "A Title",
+        ),
+        ("L. I. Gol'dman, ed., Politicheskie protsessy (Moscow, 1932), 56.", ("L. I. Gol'dman",), None),
+    ],
+)
+def test_editors_named_before_the_title_with_a_bare_role(
+    text: str, editors: tuple[str, ...], title: str | None
+) -> None:
+    (citation,) = parse_note(make_note(text))
+    assert (citation.form, citation.fields.authors, citation.fields.editors) == (Form.FULL, (), editors)
+    assert title is None or citation.fields.title == title
+
+
+def test_a_chapter_in_a_book_named_by_its_short_title() -> None:
+    text = 'Wendy Goldman, "Women, Abortion, and the State, 1917-36," in Russia\'s Women, 243-66.'
+    (citation,) = parse_note(make_note(text))
+    assert (citation.form, citation.fields.title, citation.fields.container) == (
+        Form.SHORT,
+        "Women, Abortion, and the State, 1917-36",
+        "Russia's Women",
+    )
+    assert citation.locator is not None and citation.locator.ranges == ((243, 266),)
+    _both_passes(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Smith, "A Chapter," in which he argues the point, 12.',  # prose, not a book
+        'Smith, "A Chapter," in 1905, 12.',
+    ],
+)
+def test_in_after_a_quoted_title_needs_a_title_and_a_locator(text: str) -> None:
+    assert all(c.fields.container is None for c in parse_note(make_note(text)))
+
+
+def test_a_chapter_by_short_book_title_resolves(tmp_path: Path) -> None:
+    edition = tmp_path / "notes.txt"
+    edition.write_text(
+        "Notes\n1. Barbara Evans Clements, Barbara Alpern Engel, and Christine D. Worobec, eds., Russia's"
+        " Women: Accommodation, Resistance, Transformation (Berkeley, 1991), 260.\n"
+        '2. Wendy Goldman, "Women, Abortion, and the State, 1917-36," in Russia\'s Women, 243-66.\n',
+        encoding="utf-8",
+    )
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@collection{clements1991, editor = {Clements, Barbara Evans and Engel, Barbara Alpern and Worobec,"
+        " Christine D.}, title = {Russia's Women: Accommodation, Resistance, Transformation},"
+        " location = {Berkeley}, year = {1991}}\n"
+        "@incollection{goldman1991, author = {Goldman, Wendy}, title = {Women, Abortion, and the State,"
+        " 1917--36}, booktitle = {Russia's Women}, crossref = {clements1991}, year = {1991}}\n",
+        encoding="utf-8",
+    )
+    report = check([edition], bib, Config(root=tmp_path), baseline=Baseline())
+    (document,) = report.documents
+    assert document.parsed is not None
+    keys = [document.resolution.of(c).key for c in document.parsed.all_citations()]
+    assert keys == ["clements1991", "goldman1991"]
+    assert [d.code for d in report.active_diagnostics()] == []

@@ -8,7 +8,9 @@ subjects, each with its own biblatex bibliography:
 - ``metrostroi`` carries realistic damage: OCR-damaged ibid and archival abbreviations, a short
   title that matches no entry, an ibid after a note citing two works, a wrong year in a full
   citation, a declared abbreviation used before its declaration, an archival citation off the
-  house style, and a note whose number the OCR lost.
+  house style, a note whose number the OCR lost and one it misread (``3S.``), a word hyphenated
+  across a line, op. cit. after two works of one author, a storage unit cited as a delo, a
+  cross-reference to a note that does not exist and an ibid after it.
 
 The truth below was written from the texts and bibliographies, not from notecheck's output: the
 entry each citation means (by note number, in order; ``note N`` for a cross-reference to note N)
@@ -62,6 +64,14 @@ ZHENOTDEL_KEYS: dict[int, list[str]] = {
     28: ["note 13"],
     29: ["clements1997"],
     30: ["clements1997"],
+    31: ["hayden1979"],
+    32: ["stites1976"],
+    33: ["clements1991"],
+    34: ["goldman1991"],  # a chapter cited in full, its book by the book's short title
+    35: ["lapidus1978"],
+    36: ["massell1974"],
+    37: ["elwood1992", "note 4"],
+    38: ["garf-f5451-op13-d23"],
 }
 
 #: The damaged edition. Note 17's number was lost by the OCR: its text reads as the end of note 16.
@@ -100,6 +110,13 @@ METROSTROI_KEYS: dict[int, list[str]] = {
     33: ["siegelbaum1986"],
     34: ["rgaspi-f81-op3-d180"],
     35: ["kosarev1935"],
+    36: ["siegelbaum1986"],  # op. cit. after two works by Siegelbaum: ambiguous, the last cited
+    # the storage unit cited as a delo: broken, with the file as the suggestion (the project's
+    # rule: a delo and a storage unit are different units; tests/test_archival_resolve.py)
+    37: [""],
+    38: ["rgali-f962-op3-d12"],  # the archive from the note before
+    39: ["note 41"],
+    40: [""],  # an ibid after a note citing nothing
 }
 
 
@@ -128,6 +145,12 @@ METROSTROI_FINDINGS = [
     Expected("NC104", 18, "18. Donald Filtzer", "18."),
     Expected("NC502", 20, "20. GARF", "Op."),
     Expected("NC303", 33, "33. !bid.", "!bid."),
+    Expected("NC409", 36, "36. Siegelbaum", "Siegelbaum, op. cit."),
+    Expected("NC412", 37, "37. RGALI", "RGALI"),
+    Expected("NC507", 37, "37. RGALI", "d. 54"),
+    Expected("NC107", 38, "3S. Ibid.", "3S."),
+    Expected("NC410", 39, "39. On the engineers", "see note 41 below"),
+    Expected("NC404", 40, "40. Ibid.", "Ibid."),
 ]
 
 
@@ -226,6 +249,12 @@ def test_the_damaged_editions_ambiguous_ibid_names_both_works() -> None:
 
 def test_the_damaged_editions_bibliography_is_all_used() -> None:
     assert run("metrostroi").bibliography.unused == []
+
+
+def test_the_storage_unit_cited_as_a_delo_suggests_its_file() -> None:
+    document = run("metrostroi").documents[0]
+    (reported,) = [d for d in document.diagnostics if d.code == "NC412"]
+    assert "rgali-f631-op2-ekh54" in reported.message
 
 
 if __name__ == "__main__":  # python tests/test_unseen.py: the accuracy numbers

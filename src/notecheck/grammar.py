@@ -50,6 +50,7 @@ __all__ = [
     "IBID_WORD",
     "IDEM",
     "INITIAL_TOKEN",
+    "IN_CONTAINER",
     "JOURNAL_TAIL",
     "LEADING_AND",
     "LEAF_LABEL",
@@ -613,6 +614,8 @@ HEAD_LEAD = pp.Regex(rf"(?:{_NAME_LIST})\s*,|[^,;:()]{{2,40}},\s*(?:eds?|comps?|
 AUTHORS_LEAD = pp.Regex(rf"(?:{_NAME_LIST})\s*,").set_name("authors and comma")
 #: ``, in`` / `` in`` between a quoted title and its container.
 CONTAINER_LEAD = pp.Regex(r"\s*,?\s*(?:in\s+)?").set_name("container lead")
+#: ``in`` after a quoted title: the book that holds it follows (``"Chapter," in Short Title, 12``).
+IN_CONTAINER = pp.Regex(r",?\s+in\s+(?=\S)").set_name("in container")
 #: ``in``/``see``/``from`` before a title that ends a sentence of prose: ``characterized in``.
 TITLE_LEAD_IN = pp.Regex(r"\s(?:in|see|from)\s*$").set_name("title lead-in")
 #: A lead-in and a capitalised word with a comma: where a short form may start in running prose

@@ -198,6 +198,14 @@ def _head_authors(elements: list[_Element], fields: dict[str, Any], extra: dict[
     ):
         _assign_role(_clean(elements[1].text), _split_names(_clean(elements[0].text)), fields, extra)
         return 2
+    # several editors and a bare role: ``A, B, and C, eds., Title``
+    for k in range(len(elements) - 2, 1, -1):
+        if not _ROLE_BARE.fullmatch(_clean(elements[k].text)):
+            continue
+        editors = _NAME_LIST.fullmatch(", ".join(_clean(e.text) for e in elements[:k]))
+        if editors and _AUTHOR_JOIN.match(_clean(elements[k - 1].text)):
+            _assign_role(_clean(elements[k].text), _names(editors)[0], fields, extra)
+            return k + 1
     for k in range(len(elements) - 1, 0, -1):
         authors = _NAME_LIST.fullmatch(", ".join(_clean(e.text) for e in elements[:k]))
         # several authors are "A, B, and C" (serial comma): "A, B and C" reads as a title

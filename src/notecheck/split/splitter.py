@@ -37,6 +37,7 @@ from notecheck.split.text import (
     _IBID_BEFORE,
     _IBID_WORD,
     _IDEM,
+    _IN_CONTAINER,
     _JOURNAL_TAIL,
     _LEADING_AND,
     _LEAF_START,
@@ -97,6 +98,8 @@ if TYPE_CHECKING:
     from notecheck.archival import ArchivalMatch
 
 _DIGIT = re.compile(r"\d")
+#: The most words a container named by its short title may have (``in Russia's Women``).
+_MAX_CONTAINER_WORDS = 8
 #: Literals one of which a collection reference holds (before its recogniser runs).
 _COLLECTION_CUE = re.compile(r"Archiv|Librar|Record|Museum|Societ|Institut|Collection|MSS?\.")
 _NOT_IN_COLLECTION = re.compile(r"[()\"“”]")
@@ -819,11 +822,28 @@ class _NoteSplitter:
                     extra["et_al"] = "true"
             fields["title"] = _clean(quoted.group("title")).rstrip(" ,")
             fields["short_title"] = fields["title"]
+            container = _IN_CONTAINER.match(text, quoted.end(), end)
+            if container is not None:  # "Chapter," in Short Book Title, 243-66
+                return self._in_container(start, container.end(), end, fields, extra)
             return self._short_with_locator(start, quoted.end(), end, fields, extra, required=True)
         split = self._locator_split(body_start, end)
         if split is None:
             return None
         return self._plain_short(start, body_start, end, split[0], fields, extra)
+
+    def _in_container(
+        self, start: int, container: int, end: int, fields: dict[str, Any], extra: dict[str, str]
+    ) -> _Candidate | None:
+        """A quoted title's container by its (short) title and a locator: ``in Russia's Women, 243-66``."""
+        split = self._locator_split(container, end)
+        if split is None:
+            return None
+        title = _clean(self.text[container : split[0]])
+        if not title[:1].isupper() or not _title_like(title, _MAX_CONTAINER_WORDS):
+            return None
+        fields["container"] = title
+        extra["type"] = "chapter"
+        return self._short_with_locator(start, split[0], end, fields, extra, required=True)
 
     def _plain_short(
         self,
