@@ -495,3 +495,106 @@ def test_baseline_output_to_a_pipe_or_standard_output_feeds_it(
     assert code == 0 and "recorded 7 finding(s) in pipe" in out
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
     assert received and json.loads(received[0])["version"] == 1
+
+
+# --- Rule codes -------------------------------------------------------------------------------------------
+
+#: The contract's examples of each default severity, by rule slug.
+CONTRACT_SEVERITIES = {
+    "error": [
+        "unknown-reference",  # broken reference
+        "full-citation-not-in-bibliography",
+        "archival-file-not-in-bibliography",
+        "ibid-without-antecedent",  # ibid with no antecedent
+        "backward-page-range",  # impossible page range
+        "archival-backwards-range",
+        "note-number-gap",  # numbering gap
+        "bib-parse-error",  # unparsable bibliography entry
+        "damaged-ibid",  # a damaged abbreviation whose reading is certain
+        "archival-damaged-abbreviation",
+    ],
+    "warning": [
+        "ambiguous-reference",  # ambiguous reference
+        "ambiguous-ibid",
+        "inconsistent-short-form",  # inconsistent short forms or style
+        "archival-house-style",
+        "unused-entry",  # unused bibliography entry
+        "short-form-before-full-citation",  # short form before the full citation
+    ],
+    "info": [
+        "notes-without-call",  # note calls not recognisable in OCR text
+        "skipped-debris",  # skipped debris
+    ],
+}
+FAMILIES = {
+    "1": "reading",
+    "2": "bibliography",
+    "3": "citation",
+    "4": "resolution",
+    "5": "archival",
+    "9": "tool",
+}
+
+
+def test_every_rule_is_registered_once_in_its_family_with_a_four_part_doc() -> None:
+    """``NC`` + three digits by family, each rule once with code, slug, default severity, message
+    template and a four-part doc; ``explain`` prints the four parts."""
+    import importlib
+    import re
+
+    from notecheck.report.catalogue import explain
+    from notecheck.rules import Rule, all_rules
+
+    defined: dict[str, list[str]] = {}
+    for family in FAMILIES.values():
+        module = importlib.import_module(f"notecheck.rules.{family}")
+        for value in vars(module).values():
+            if isinstance(value, Rule):
+                defined.setdefault(value.code, []).append(family)
+    rules = all_rules()
+    assert sorted(defined) == [r.code for r in rules]
+    for found in rules:
+        assert re.fullmatch(r"NC[1-59]\d\d", found.code), found.code
+        assert defined[found.code] == [FAMILIES[found.code[2]]], found.code
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", found.slug), found.slug
+        assert all(
+            part.strip() for part in (found.message, found.what, found.why, found.example, found.instead)
+        )
+        page = explain(found)
+        assert all(part.strip().splitlines()[0] in page for part in (found.what, found.why, found.instead))
+    assert len({r.slug for r in rules}) == len(rules)
+
+
+@pytest.mark.parametrize("severity", sorted(CONTRACT_SEVERITIES))
+def test_default_severities_follow_the_contracts_principle(severity: str) -> None:
+    from notecheck.rules import all_rules
+
+    by_slug = {r.slug: str(r.severity) for r in all_rules()}
+    assert {slug: by_slug.get(slug) for slug in CONTRACT_SEVERITIES[severity]} == dict.fromkeys(
+        CONTRACT_SEVERITIES[severity], severity
+    )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "a.txt", "-o", "no/such/dir/r.txt"],
+        ["check", "a.txt", "--format", "json", "-o", "."],
+        ["baseline", "a.txt", "-o", "no/such/dir/known.json"],
+        ["suggest-bib", "a.txt", "-o", "."],
+    ],
+)
+def test_an_impossible_output_fails_before_the_check(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, argv: list[str]
+) -> None:
+    """A long check should not run only to find that its report cannot be written."""
+    import notecheck.pipeline
+
+    def no_check(*args: object, **kwargs: object) -> None:
+        raise AssertionError("checked although the output cannot be written")
+
+    monkeypatch.setattr(notecheck.pipeline, "check", no_check)
+    monkeypatch.setattr(notecheck.pipeline, "Run", no_check)
+    write(tmp_path / "a.txt")
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and err.startswith("notecheck: error: cannot write ")

@@ -328,6 +328,18 @@ class _ProgressBar:
             self.bar = None
 
 
+def _output_target(output: str | None) -> None:
+    """Fail before the check, not after it, when ``--output`` names a folder or sits in a
+    folder that does not exist (other write errors are found when writing)."""
+    if output is None:
+        return
+    target = Path(output)
+    if target.is_dir():
+        raise UsageError(f"cannot write {output}: Is a directory")
+    if not target.parent.is_dir():
+        raise UsageError(f"cannot write {output}: No such file or directory")
+
+
 def _write_output(text: str, output: str | None) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -349,6 +361,7 @@ def _check(args: argparse.Namespace) -> int:
         raise UsageError("--statistics works with --format text or json")
     config = _config(args)
     paths = _paths(args, config)
+    _output_target(args.output)
     baseline: Any = Baseline() if args.no_baseline else args.baseline
     if args.baseline and not Path(args.baseline).is_file():
         raise UsageError(f"--baseline: cannot read {args.baseline}")
@@ -632,6 +645,7 @@ def _baseline(args: argparse.Namespace) -> int:
 
     config = _config(args)
     paths = _paths(args, config)
+    _output_target(args.output)
     report = _run_check(args, config, paths, baseline=Baseline())
     if _nothing_read(report):
         _print_report(report, args, sys.stderr)
@@ -651,6 +665,7 @@ def _suggest_bib(args: argparse.Namespace) -> int:
     bibliography at all (neither ``--bib`` nor the configuration), every work cited in full."""
     config = _config(args)
     paths = _paths(args, config)
+    _output_target(args.output)
     bib: Any = None
     if args.bib is None and config.bibliography is None:
         from notecheck.bibliography import Bibliography
