@@ -230,3 +230,23 @@ def test_a_chapter_by_short_book_title_resolves(tmp_path: Path) -> None:
     keys = [document.resolution.of(c).key for c in document.parsed.all_citations()]
     assert keys == ["clements1991", "goldman1991"]
     assert [d.code for d in report.active_diagnostics()] == []
+
+
+# --- "and the following pages" --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "locator"),
+    [
+        ("Kotkin, Magnetic Mountain, 72 ff.", "72 ff."),
+        ("Kotkin, Magnetic Mountain, 72f.", "72f."),
+        ("Kotkin, Magnetic Mountain, 72 ff., 90.", "72 ff., 90"),
+        ("See Kotkin, Magnetic Mountain, pp. 72 ff. On the workers, see below.", "pp. 72 ff."),
+    ],
+)
+def test_pages_and_the_following_are_a_locator(text: str, locator: str) -> None:
+    citation = parse_note(make_note(text))[0]
+    assert (citation.form, citation.fields.title) == (Form.SHORT, "Magnetic Mountain")
+    assert citation.locator is not None and citation.locator.text == locator
+    assert citation.locator.ranges[0] == (72, 72)
+    _both_passes(text)

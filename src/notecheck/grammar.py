@@ -163,10 +163,12 @@ VOLUME_RUN = _run(
     rf"(?:(?P<label>pp?\.)\s*)?(?P<numbers>{_PAGES})",
 )
 COLON_VOLUME_RUN = _run("page", rf"(?P<volume>\d+):(?P<numbers>{_PAGES})")
-#: ``387-91``, ``p.192``, ``pp. 60, 140, 168-169``, ``447 n. 59``, ``xi``, ``45-50 passim``
+#: ``387-91``, ``p.192``, ``pp. 60, 140, 168-169``, ``447 n. 59``, ``xi``, ``45-50 passim``,
+#: ``72 ff.`` (and the following pages)
 PAGE_RUN = _run(
     "page",
-    rf"(?:(?P<label>pp?\.|pages?(?=\s)|S\.(?=\s*\d))\s*)?(?P<numbers>{_PAGES})(?:\s+(?P<passim>passim)\b)?",
+    rf"(?:(?P<label>pp?\.|pages?(?=\s)|S\.(?=\s*\d))\s*)?(?P<numbers>{_PAGES})"
+    rf"(?:\s+(?P<passim>passim)\b|\s*(?P<following>ff?\.?)(?!\w))?",
 )
 ESP = pp.Regex(r"esp\.|especially(?=\s)")("esp").set_name("esp.")
 SEPARATOR_TERM = pp.Regex(r",(?:\s*and(?=\s))?|and(?=\s)").set_name("locator separator")
@@ -474,6 +476,8 @@ LOCATOR_WORDS = frozenset(
         "doc",
         "esp",
         "especially",
+        "f",
+        "ff",
         "fig",
         "figs",
         "i",
