@@ -598,3 +598,33 @@ def test_an_impossible_output_fails_before_the_check(
     write(tmp_path / "a.txt")
     code, _, err = run(capsys, *argv)
     assert code == 2 and err.startswith("notecheck: error: cannot write ")
+
+
+def test_fixes_in_files_fix_never_rewrites_are_not_marked_fixable(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """``[*]`` and 'fixable with `notecheck fix`' promise what ``fix`` does: a TEI file's fix is
+    shown, but it is not marked, counted or announced as fixable (in text, statistics, GitHub
+    and the pytest plugin's items)."""
+    tei = (FORMATS_DATA / "notes.xml").read_text(encoding="utf-8")
+    assert tei.count(">Ibid.,") >= 1
+    (tmp_path / "n.xml").write_text(tei.replace(">Ibid.,", ">lbid.,", 1), encoding="utf-8")
+    write(tmp_path / "a.txt")
+    code, out, _ = run(capsys, "check", "n.xml", "a.txt", "--bib", "refs.bib", "--select", "NC303")
+    heads = [line for line in out.splitlines() if " NC303 " in line]
+    assert code == 1 and len(heads) == 2
+    assert {h.split(":")[0]: h.endswith("[*]") for h in heads} == {"a.txt": True, "n.xml": False}
+    assert "= fix: replace 'lbid.' with 'Ibid.'" in out.split("\na.txt:")[0]  # the TEI fix is shown
+    assert out.splitlines()[-1].endswith("2 errors, 0 warnings (1 fixable with `notecheck fix`)")
+    _, out, _ = run(capsys, "check", "n.xml", "--bib", "refs.bib", "--select", "NC303", "--statistics")
+    assert "[*]" not in out and "fixable" not in out
+    _, out, _ = run(capsys, "check", "n.xml", "--bib", "refs.bib", "--select", "NC303", "--format", "github")
+    assert "NC303" in out and "fixable" not in out
+
+    from notecheck.pipeline import check
+    from notecheck.pytest_plugin import results_from_report
+
+    report = check([tmp_path / "n.xml"], bib=tmp_path / "refs.bib")
+    results = results_from_report(report, tmp_path / "refs.bib", base=tmp_path)
+    failures = [text for item in results.items for text in item.failures if " NC303 " in text]
+    assert failures and not any("[*]" in text.splitlines()[0] for text in failures)

@@ -440,16 +440,17 @@ def _write_report(report: Report, args: argparse.Namespace) -> None:
 def _statistics(report: Report, args: argparse.Namespace) -> str:
     from collections import Counter
 
-    from notecheck.report.text import Style, statistics_lines, summary_line
+    from notecheck.report.text import Style, fixable_paths, is_fixable, statistics_lines, summary_line
 
     active = report.active_diagnostics()
+    writable = fixable_paths(report)
     if args.format == "json":
         import json
 
         from notecheck.rules import get_rule
 
         counts = Counter(d.code for d in active)
-        fixable = {d.code for d in active if d.fix is not None and d.fix.applicability == "safe"}
+        fixable = {d.code for d in active if is_fixable(d, writable)}
         rows = []
         for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
             found = get_rule(code)
@@ -463,7 +464,7 @@ def _statistics(report: Report, args: argparse.Namespace) -> str:
             )
         return json.dumps(rows, indent=1) + "\n"
     style = Style(use_color(args.color, sys.stdout) if args.output is None else args.color == "always")
-    lines = statistics_lines(active, style)
+    lines = statistics_lines(active, style, writable)
     return "\n".join([*lines, summary_line(report, style)]) + "\n"
 
 

@@ -203,7 +203,9 @@ def results_from_report(
     placed.append((bibliography, report.bibliography.diagnostics))
     placed.append((configuration, report.diagnostics))
 
-    render = _Renderer(report.sources, base)
+    from notecheck.report.text import fixable_paths
+
+    render = _Renderer(report.sources, base, fixable_paths(report))
     threshold = _RANK[fail_on]
     for slot, diagnostics in placed:
         for diagnostic in diagnostics:
@@ -221,9 +223,12 @@ class _Renderer:
     """Renders findings with their source lines; reads a non-edition file (the bibliography,
     the configuration) once, when a finding points into it."""
 
-    def __init__(self, sources: dict[str, Source], base: Path) -> None:
+    def __init__(
+        self, sources: dict[str, Source], base: Path, writable: frozenset[str] | None = None
+    ) -> None:
         self.sources: dict[str, Source | None] = dict(sources)
         self.base = base
+        self.writable = writable  # the files `notecheck fix` writes back (not TEI, not .docx)
 
     def source(self, path: str) -> Source | None:
         if path not in self.sources:
@@ -239,9 +244,11 @@ class _Renderer:
         return self.sources[path]
 
     def __call__(self, diagnostic: Diagnostic) -> str:
-        from notecheck.report.text import format_diagnostic
+        from notecheck.report.text import format_diagnostic, is_fixable
 
-        return "\n".join(format_diagnostic(diagnostic, self.source(diagnostic.span.path)))
+        source = self.source(diagnostic.span.path)
+        fixable = is_fixable(diagnostic, self.writable)
+        return "\n".join(format_diagnostic(diagnostic, source, fixable=fixable))
 
 
 def _summary(report: Report) -> str:

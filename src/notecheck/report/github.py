@@ -28,8 +28,11 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(diagnostic: Diagnostic) -> str:
-    """One finding as a workflow command."""
+def annotation(diagnostic: Diagnostic, fixable: bool | None = None) -> str:
+    """One finding as a workflow command (``fixable``: whether ``notecheck fix`` applies its fix;
+    None: whether the fix is safe)."""
+    from notecheck.report.text import is_fixable
+
     span = diagnostic.span
     properties: list[tuple[str, str]] = []
     if not span.path.startswith("<"):
@@ -42,15 +45,16 @@ def annotation(diagnostic: Diagnostic) -> str:
     properties.append(("title", diagnostic.code))
     joined = ",".join(f"{name}={escape_property(value)}" for name, value in properties)
     message = diagnostic.message
-    if diagnostic.fix is not None and diagnostic.fix.applicability == "safe":
+    if is_fixable(diagnostic) if fixable is None else fixable:
         message += " (fixable with notecheck fix)"
     return f"::{_COMMAND[diagnostic.severity]} {joined}::{escape_data(message)}"
 
 
 def write(report: Report, stream: TextIO) -> None:
     """Write one annotation per active finding, then the summary as a notice-free plain line."""
-    from notecheck.report.text import summary_line
+    from notecheck.report.text import fixable_paths, is_fixable, summary_line
 
+    writable = fixable_paths(report)
     for diagnostic in report.active_diagnostics():
-        stream.write(annotation(diagnostic) + "\n")
+        stream.write(annotation(diagnostic, is_fixable(diagnostic, writable)) + "\n")
     stream.write(summary_line(report) + "\n")

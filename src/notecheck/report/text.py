@@ -84,20 +84,45 @@ def write(
     """
     style = Style(color)
     sources: dict[str, Source | None] = dict(report.sources)
+    writable = fixable_paths(report)
     if verbose and not quiet:
         for line in note_lines(report):
             stream.write(line + "\n")
     if statistics and not quiet:
-        for line in statistics_lines(report.active_diagnostics(), style):
+        for line in statistics_lines(report.active_diagnostics(), style, writable):
             stream.write(line + "\n")
     elif not quiet:
         for diagnostic in report.all_diagnostics():
             if diagnostic.suppressed and not verbose:
                 continue
             source = _source_of(diagnostic.span.path, sources) if show_source else None
-            for line in format_diagnostic(diagnostic, source, style, show_fix=show_source):
+            fixable = is_fixable(diagnostic, writable)
+            for line in format_diagnostic(diagnostic, source, style, show_fix=show_source, fixable=fixable):
                 stream.write(line + "\n")
     stream.write(summary_line(report, style) + "\n")
+
+
+def fixable_paths(report: Report) -> frozenset[str] | None:
+    """The files whose fixes ``notecheck fix`` writes back: every document read, except TEI and
+    .docx ones (their findings are reported only). None for a report that let its documents go
+    (a streamed run): then every safe fix counts."""
+    if report.counted is not None:
+        return None
+    paths: set[str] = set()
+    for document in report.documents:
+        edition = document.edition
+        if edition is not None and edition.fixable:
+            paths.update((document.path, edition.source.path))
+    return frozenset(paths)
+
+
+def is_fixable(diagnostic: Diagnostic, paths: frozenset[str] | None = None) -> bool:
+    """Whether ``notecheck fix`` applies this finding's fix: a safe fix, in a file it writes back
+    (``paths``, from :func:`fixable_paths`; None: any file)."""
+    fix = diagnostic.fix
+    if fix is None or fix.applicability != "safe":
+        return False
+    return paths is None or fix.span.path in paths
 
 
 def _source_of(path: str, sources: dict[str, Source | None]) -> Source | None:
@@ -134,6 +159,7 @@ def format_diagnostic(
     style: Style | None = None,
     *,
     show_fix: bool = True,
+    fixable: bool | None = None,
 ) -> list[str]:
     """One finding: ``path:line:col: CODE message``, its source line with a caret, its fix.
 
@@ -142,12 +168,14 @@ def format_diagnostic(
         source: the text it points into (None: no source line is shown).
         style: colours (default: none).
         show_fix: show the fix line.
+        fixable: whether ``notecheck fix`` applies its fix (marked ``[*]``); None: whether the
+            fix is safe (see :func:`is_fixable`).
     """
     style = style or Style()
     span = diagnostic.span
     code = style.severity(diagnostic.code, diagnostic.severity)
     head = f"{style.bold(f'{span.path}:{span.line}:{span.column}:')} {code} {diagnostic.message}"
-    if diagnostic.fix is not None and diagnostic.fix.applicability == "safe":
+    if is_fixable(diagnostic) if fixable is None else fixable:
         head += " " + style.fix("[*]")
     if diagnostic.suppressed:
         reason = diagnostic.suppression or "suppressed"
@@ -234,23 +262,25 @@ def summary_line(report: Report, style: Style | None = None) -> str:
         line += f", {s.info} info"
     if s.suppressed:
         line += f", {s.suppressed} suppressed"
-    fixable = sum(
-        1 for d in report.active_diagnostics() if d.fix is not None and d.fix.applicability == "safe"
-    )
+    writable = fixable_paths(report)
+    fixable = sum(1 for d in report.active_diagnostics() if is_fixable(d, writable))
     if fixable:
         line += f" ({fixable} fixable with `notecheck fix`)"
     return line
 
 
-def statistics_lines(diagnostics: Iterable[Diagnostic], style: Style | None = None) -> list[str]:
-    """One line per code, most frequent first: count, code, slug, ``[*]`` if any is fixable."""
+def statistics_lines(
+    diagnostics: Iterable[Diagnostic], style: Style | None = None, paths: frozenset[str] | None = None
+) -> list[str]:
+    """One line per code, most frequent first: count, code, slug, ``[*]`` if any is fixable
+    (``paths``: the files ``notecheck fix`` writes back, see :func:`fixable_paths`)."""
     from notecheck.rules import get_rule
 
     style = style or Style()
     found = list(diagnostics)
     counts = Counter(d.code for d in found)
     severities = {d.code: d.severity for d in found}
-    fixable = {d.code for d in found if d.fix is not None and d.fix.applicability == "safe"}
+    fixable = {d.code for d in found if is_fixable(d, paths)}
     width = max((len(str(n)) for n in counts.values()), default=1)
     lines = []
     for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
