@@ -248,7 +248,12 @@ class Catalogue:
         if bibliography is None:
             return catalogue
         for entry in bibliography:
-            shown = [entry.fields.get("shorttitle", ""), main_title(entry.title), entry.title]
+            shown = [
+                entry.fields.get("shorttitle", ""),
+                main_title(entry.title),
+                entry.title,
+                *_work_titles(entry),
+            ]
             for text in shown:
                 if not text:
                     continue
@@ -375,7 +380,16 @@ class Catalogue:
         entry = self.get(key)
         if entry is None:
             return 0.0
-        listed = [t for t in (entry.fields.get("shorttitle", ""), main_title(entry.title), entry.title) if t]
+        listed = [
+            t
+            for t in (
+                entry.fields.get("shorttitle", ""),
+                main_title(entry.title),
+                entry.title,
+                *_work_titles(entry),
+            )
+            if t
+        ]
         return max((similarity(a, b) for a in titles if a for b in listed), default=0.0)
 
     def years(self, key: str) -> set[str]:
@@ -411,6 +425,14 @@ class Catalogue:
         if entry is None:
             return None
         return entry.fields.get("shorttitle") or main_title(entry.title) or None
+
+
+def _work_titles(entry: Entry) -> tuple[str, ...]:
+    """The title of the multi-volume work a volume belongs to (biblatex ``maintitle``), whole and
+    without its subtitle: notes cite ``The Industrialisation of Soviet Russia, vol. 3, The Soviet
+    Economy in Turmoil`` by the work's title first."""
+    work = entry.fields.get("maintitle", "")
+    return (work, main_title(work)) if work else ()
 
 
 #: How many printed names :meth:`Catalogue.by_person` remembers (a name is looked up once per
