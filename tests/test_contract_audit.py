@@ -628,3 +628,25 @@ def test_fixes_in_files_fix_never_rewrites_are_not_marked_fixable(
     results = results_from_report(report, tmp_path / "refs.bib", base=tmp_path)
     failures = [text for item in results.items for text in item.failures if " NC303 " in text]
     assert failures and not any("[*]" in text.splitlines()[0] for text in failures)
+
+
+def test_the_command_line_beats_the_same_selector_in_the_configuration(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """With ``ignore = ["NC401"]`` configured, ``--select NC401`` used to run nothing at all (a
+    tie, and ignore won); now the command line is applied over the configuration, as in ruff.
+    The longest prefix still wins, and an ignore on the same command line still beats a select."""
+    write(tmp_path / "a.txt")
+    (tmp_path / "notecheck.toml").write_text(
+        'bibliography = "refs.bib"\nignore = ["NC401"]\n', encoding="utf-8"
+    )
+
+    def found(*options: str) -> set[str]:
+        _, out, _ = run(capsys, "check", "a.txt", "--format", "json", *options)
+        return set(codes(json.loads(out)))
+
+    assert "NC401" not in found()
+    assert found("--select", "nc401") == {"NC401"}
+    assert "NC401" in found("--extend-select", "NC401")
+    assert found("--select", "NC4") == set()  # the configured NC401 is longer than NC4
+    assert found("--select", "NC401", "--ignore", "NC401") == set()

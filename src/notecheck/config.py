@@ -102,12 +102,18 @@ class Config:
         """This configuration with command-line selectors on top.
 
         ``select`` replaces the configured selection; ``ignore`` and ``extend_select`` add to it
-        (ruff's and flake8's behaviour).
+        (ruff's and flake8's behaviour). The longest matching prefix still wins, but a code or
+        prefix named on the command line beats the same one in the configuration: with
+        ``ignore = ["NC401"]`` configured, ``--select NC401`` or ``--extend-select NC401`` runs
+        NC401 (as in ruff, where the command line is applied over the configuration), while
+        ``--select NC4`` leaves it off (the configured ``NC401`` is longer).
         """
+        asked = {s.upper() for s in (*(select or ()), *extend_select)}
+        kept = tuple(i for i in self.ignore if i.upper() not in asked)
         return replace(
             self,
             select=tuple(select) if select is not None else self.select,
-            ignore=(*self.ignore, *ignore),
+            ignore=(*kept, *ignore),
             extend_select=(*self.extend_select, *extend_select),
         )
 
