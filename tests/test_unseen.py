@@ -72,6 +72,8 @@ ZHENOTDEL_KEYS: dict[int, list[str]] = {
     36: ["massell1974"],
     37: ["elwood1992", "note 4"],
     38: ["garf-f5451-op13-d23"],
+    39: ["garf-f5451-op13-d24", "wood1997"],  # an archive-level ibid below the fond
+    40: ["rgaspi-f17-op10-d45", "rgaspi-f17-op10-d47"],  # a continuation below the fond
 }
 
 #: The damaged edition. Note 17's number was lost by the OCR: its text reads as the end of note 16.

@@ -194,7 +194,29 @@ def find_archival(
             continue
         matches.append(ArchivalMatch(found[0].start, found[-1].end, reference_from_lexemes(found)))
         cursor = found[-1].end
+        # ``; d. 45, l. 3``: continuations below the fond, each after the one before
+        while (lead := _PARTIAL_LEAD.match(text, cursor, stop)) is not None:
+            found = parse(grammar, "partial", text, lead.end(), stop)
+            if not found:
+                break
+            matches.append(ArchivalMatch(found[0].start, found[-1].end, reference_from_lexemes(found)))
+            cursor = found[-1].end
+    if "bid" in text:  # ``Ibid., d. 5785, l. 4``: an archive-level ibid below the fond
+        for ibid in _IBID_PARTIAL.finditer(text, max(0, start), stop):
+            if any(m.start <= ibid.end() < m.end for m in matches):
+                continue
+            found = parse(grammar, "partial", text, ibid.end(), stop)
+            if found:
+                matches.append(ArchivalMatch(found[0].start, found[-1].end, reference_from_lexemes(found)))
+        matches.sort(key=lambda m: m.start)
     return matches
+
+
+#: What may stand between a reference and a continuation below its fond: ``; ``, ``; and ``,
+#: ``; see also ``, `` and ``.
+_PARTIAL_LEAD = re.compile(r"\s*(?:;\s*(?:and\s+|see\s+also\s+|see\s+|cf\.\s+)?|,?\s+and\s+)")
+#: An ibid (OCR damage included) and its comma, before a continuation below the fond.
+_IBID_PARTIAL = re.compile(r"(?<![\w!|])[IiLl!1|]bid(?:em)?\.?\s*,\s*(?=(?:[oO0]p|[dD]|[eE]d)\W)")
 
 
 def reference_from_lexemes(lexemes: Sequence[Lexeme]) -> ArchivalReference:
@@ -622,7 +644,10 @@ def _reference_use(
     if lexemes is None:
         return None
     archive = reference.archive or (before.file.archive if before and before.file else None)
-    file = ArchivalFileId(archive, reference.fond, reference.opis, reference.unit_kind, reference.unit)
+    fond, opis = reference.fond, reference.opis
+    if fond is None and reference.archive is None and before is not None and before.file is not None:
+        fond, opis = before.file.fond, opis or before.file.opis  # below the fond: ``; d. 45``
+    file = ArchivalFileId(archive, fond, opis, reference.unit_kind, reference.unit)
     return ArchivalUse(note, citation, "reference", lexemes, file, reference.leaves)
 
 
@@ -909,7 +934,9 @@ def _check_structure(use: ArchivalUse) -> Iterator[Diagnostic]:
         return
     top = max(ranks)
     whole = note.span(use.lexemes[0].start, use.lexemes[-1].end)
-    for rank in range(top):
+    # A continuation below the fond (``; d. 45, l. 3``) inherits the levels above its first.
+    first = 0 if any(x.role in ("fond", "archive") for x in use.lexemes) else min(ranks)
+    for rank in range(first, top):
         if rank not in ranks:
             yield MISSING_FIELD.at(whole, note=note, field=_RANK_NAMES[rank], later=_RANK_NAMES[top])
 

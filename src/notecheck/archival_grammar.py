@@ -114,12 +114,14 @@ class Grammar:
     """The compiled grammar for one list of repositories.
 
     ``reference`` matches a whole reference (named or a continuation from the fond);
+    ``partial`` a continuation below the fond (``d. 45, l. 3``: the fond is the one before);
     ``leaf_locator`` matches ``l. 37`` / ``ll. 3, 18-22`` (an ibid locator); ``leaf_tail``
     matches ``; see also l. 52`` right after a reference; ``prefilter`` is a compiled regex that
     finds every place a reference could start, so texts without any are skipped cheaply.
     """
 
     reference: pp.ParserElement
+    partial: pp.ParserElement
     leaf_locator: pp.ParserElement
     leaf_tail: pp.ParserElement
     prefilter: re.Pattern[str]
@@ -183,6 +185,9 @@ def reference_grammar(archives: tuple[str, ...]) -> Grammar:
         + ending
     ).set_name("continuation from the fond")
     reference = (named | continued).set_name("archival reference").parse_with_tabs()
+    # A continuation below the fond (``; d. 45, l. 3``, ``Ibid., d. 5785, l. 4``): read only
+    # where the text says the fond is the one before (after a reference or an archive-level ibid).
+    partial = (pp.FollowedBy(field_head) + ending).set_name("continuation below the fond").parse_with_tabs()
 
     leaf_locator = (leaves + pp.Optional(date("date"))).set_name("leaf locator").parse_with_tabs()
     signal = pp.Regex(r"(?:see\s+also|see|cf\.|also)(?![\w])", re.IGNORECASE).set_name("signal")
@@ -194,7 +199,7 @@ def reference_grammar(archives: tuple[str, ...]) -> Grammar:
     prefilter = re.compile(
         f"(?=[{re.escape(firsts)}])(?:" + archive_pattern(archives) + "|" + FOND_STRICT_PATTERN + ")"
     )
-    return Grammar(reference, leaf_locator, leaf_tail, prefilter, FastGrammar(archives))
+    return Grammar(reference, partial, leaf_locator, leaf_tail, prefilter, FastGrammar(archives))
 
 
 _WINDOW = 2048
@@ -399,6 +404,13 @@ class FastGrammar:
         out.clear()
         return out if self._continued(text, out) >= 0 else []
 
+    def partial(self, text: str) -> list[Lexeme]:
+        if not any(self._matches(p, text, 0) for p in (self.opis, self.edkhr, self.delo)):
+            return []
+        out: list[Lexeme] = []
+        self._ending(text, 0, out)
+        return out
+
     def leaf_locator(self, text: str) -> list[Lexeme]:
         out: list[Lexeme] = []
         at = self._leaves(text, 0, out)
@@ -420,7 +432,7 @@ class FastGrammar:
 
 def parse(grammar: Grammar, element: str, text: str, start: int, end: int | None = None) -> list[Lexeme]:
     """``parse_at(getattr(grammar, element), text, start, end)``, computed by the fast path when
-    it can (``element`` is ``reference``, ``leaf_locator`` or ``leaf_tail``)."""
+    it can (``element`` is ``reference``, ``partial``, ``leaf_locator`` or ``leaf_tail``)."""
     found = parse_fast(grammar, element, text, start, end)
     return found if found is not None else parse_at(getattr(grammar, element), text, start, end)
 

@@ -15,7 +15,7 @@ matched part is the item (``I, 281``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from notecheck.bibliography import fold, title_words
 from notecheck.models import ArchivalReference, Citation, CitationResolution, Entry, Note, Severity, Status
@@ -31,6 +31,8 @@ from notecheck.rules.resolution import (
 def resolve_archival(citation: Citation, context: Context) -> Outcome:
     """An archival reference (or a document described just before one) to its file entry."""
     reference = citation.fields.archival
+    if reference is not None and _below_fond(reference):
+        reference = _inherit(reference, context)
     if reference is None or reference.fond is None:
         collection = resolve_collection(citation, context)
         if collection is not None:
@@ -39,8 +41,22 @@ def resolve_archival(citation: Citation, context: Context) -> Outcome:
             return Outcome(CitationResolution(None, Status.UNRESOLVED))
     assert reference is not None
     archive = reference.archive or (context.archival.archive if context.archival is not None else None)
-    _remember(citation, context, archive)
+    _remember(citation, context, archive, reference)
     return _match(citation, context, reference, archive, antecedent=None)
+
+
+def _below_fond(reference: ArchivalReference) -> bool:
+    """A continuation below the fond (``; d. 45, l. 3``, ``Ibid., d. 5785``): no repository, no
+    fond, but an opis' or a unit."""
+    return reference.archive is None and reference.fond is None and bool(reference.opis or reference.unit)
+
+
+def _inherit(reference: ArchivalReference, context: Context) -> ArchivalReference:
+    """The fond (and the opis', when not printed) of the archival reference before."""
+    prior = context.archival.reference if context.archival is not None else None
+    if prior is None:
+        return reference
+    return replace(reference, fond=prior.fond, opis=reference.opis or prior.opis)
 
 
 def resolve_archive_ibid(citation: Citation, context: Context) -> Outcome:
@@ -49,6 +65,8 @@ def resolve_archive_ibid(citation: Citation, context: Context) -> Outcome:
     reference lie between."""
     reference = citation.fields.archival
     assert reference is not None
+    if _below_fond(reference):
+        reference = _inherit(reference, context)
     note = context.note_of(citation)
     prior = context.archival
     diagnostics = []
@@ -75,7 +93,7 @@ def resolve_archive_ibid(citation: Citation, context: Context) -> Outcome:
             )
         )
     archive = reference.archive or (prior.archive if prior is not None else None)
-    _remember(citation, context, archive)
+    _remember(citation, context, archive, reference)
     outcome = _match(citation, context, reference, archive, antecedent=prior.citation.id if prior else None)
     return Outcome(outcome.resolution, (*diagnostics, *outcome.diagnostics))
 
@@ -85,9 +103,11 @@ def _number(note: Note) -> str:
     return str(note.number) if note.number is not None else f"#{note.index}"
 
 
-def _remember(citation: Citation, context: Context, archive: str | None) -> None:
+def _remember(
+    citation: Citation, context: Context, archive: str | None, reference: ArchivalReference | None = None
+) -> None:
     context.archives[citation.id] = archive
-    context.archival = ArchivalContext(archive, citation, context.note_of(citation))
+    context.archival = ArchivalContext(archive, citation, context.note_of(citation), reference)
 
 
 def _match(

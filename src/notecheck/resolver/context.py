@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from notecheck.models import (
+    ArchivalReference,
     Citation,
     CitationResolution,
     Diagnostic,
@@ -63,11 +64,13 @@ class EditionDeclaration:
 
 @dataclass(frozen=True, slots=True)
 class ArchivalContext:
-    """The last archival reference seen: its repository, citation and note."""
+    """The last archival reference seen: its repository, citation and note, and the reference
+    with what it inherited filled in (the fond and opis' of a continuation below the fond)."""
 
     archive: str | None
     citation: Citation
     note: Note
+    reference: ArchivalReference | None = None
 
 
 def is_source(citation: Citation) -> bool:

@@ -61,7 +61,16 @@ def _fast_declines(text: str) -> bool:
         return True
     if ", and " in text and _CITATION_AND.search(text):
         return True  # two citations in one clause: the full splitter cuts it
+    if "bid" in text and _ibid_below_fond().search(text):
+        return True  # ``Ibid., d. 5785``: an archive-level ibid the archival grammar reads
     return ("Doc" in text or "Appendix" in text) and _DOCUMENT_CUE.search(text) is not None
+
+
+@cache
+def _ibid_below_fond() -> re.Pattern[str]:
+    from notecheck.archival import _IBID_PARTIAL
+
+    return _IBID_PARTIAL
 
 
 def _odd_ibid(text: str) -> bool:
