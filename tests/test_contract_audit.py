@@ -650,3 +650,31 @@ def test_the_command_line_beats_the_same_selector_in_the_configuration(
     assert "NC401" in found("--extend-select", "NC401")
     assert found("--select", "NC4") == set()  # the configured NC401 is longer than NC4
     assert found("--select", "NC401", "--ignore", "NC401") == set()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "ed/a.txt", "-o", "ed/a.txt"],
+        ["check", "ed", "--format", "json", "-o", "ed/a.txt"],  # found in a folder being checked
+        ["check", "./ed/../ed/a.txt", "-o", "ed/a.txt"],
+        ["suggest-bib", "ed", "-o", "refs.bib"],  # the bibliography
+        ["check", "ed", "--baseline", "known.json", "-o", "known.json"],
+        ["baseline", "ed", "-o", "ed/a.txt"],
+    ],
+)
+def test_output_onto_a_file_being_read_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str]
+) -> None:
+    """Never lose text: ``--output`` naming an edition being checked, the bibliography or the
+    baseline compared with used to overwrite it with the report."""
+    edition = write(tmp_path / "ed" / "a.txt")
+    (tmp_path / "known.json").write_text('{"version": 1, "diagnostics": []}\n', encoding="utf-8")
+    before = {p: p.read_bytes() for p in (edition, tmp_path / "refs.bib", tmp_path / "known.json")}
+    code, out, err = run(capsys, *argv, "--bib", "refs.bib")
+    assert code == 2 and out == ""
+    assert "is one of the files this command reads" in err
+    assert {p: p.read_bytes() for p in before} == before
+    # `baseline` rewrites the configured baseline on purpose.
+    (tmp_path / "notecheck.toml").write_text('baseline = "known.json"\n', encoding="utf-8")
+    assert run(capsys, "baseline", "ed", "--bib", "refs.bib", "-o", "known.json")[0] == 0

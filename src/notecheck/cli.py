@@ -328,9 +328,14 @@ class _ProgressBar:
             self.bar = None
 
 
-def _output_target(output: str | None) -> None:
-    """Fail before the check, not after it, when ``--output`` names a folder or sits in a
-    folder that does not exist (other write errors are found when writing)."""
+def _output_target(output: str | None, args: argparse.Namespace, config: Config, paths: list[str]) -> None:
+    """Check ``--output`` before the check, not after it.
+
+    A folder, or a file in a folder that does not exist, is a usage error; so is a file being
+    checked (named, or found in a folder being checked), the bibliography or the baseline
+    ``check`` compares with: writing there would destroy it. Other write errors are found when
+    writing.
+    """
     if output is None:
         return
     target = Path(output)
@@ -338,6 +343,26 @@ def _output_target(output: str | None) -> None:
         raise UsageError(f"cannot write {output}: Is a directory")
     if not target.parent.is_dir():
         raise UsageError(f"cannot write {output}: No such file or directory")
+    if not target.is_file():
+        return
+    from notecheck.pipeline import expand_paths
+
+    def same(given: Path) -> bool:
+        try:
+            return given.is_file() and os.path.samefile(given, target)
+        except OSError:
+            return False
+
+    read: list[Path] = expand_paths([p for p in paths if p != "-"], config.exclude)
+    bib = args.bib or (str(config.resolve_path(config.bibliography)) if config.bibliography else None)
+    read += [Path(bib)] if bib else []
+    if args.command == "check" and not args.no_baseline:  # `baseline` rewrites its baseline on purpose
+        known = args.baseline or (str(config.resolve_path(config.baseline)) if config.baseline else None)
+        read += [Path(known)] if known else []
+    if any(same(given) for given in read):
+        raise UsageError(
+            f"--output {output} is one of the files this command reads; writing it would destroy it"
+        )
 
 
 def _write_output(text: str, output: str | None) -> None:
@@ -361,7 +386,7 @@ def _check(args: argparse.Namespace) -> int:
         raise UsageError("--statistics works with --format text or json")
     config = _config(args)
     paths = _paths(args, config)
-    _output_target(args.output)
+    _output_target(args.output, args, config, paths)
     baseline: Any = Baseline() if args.no_baseline else args.baseline
     if args.baseline and not Path(args.baseline).is_file():
         raise UsageError(f"--baseline: cannot read {args.baseline}")
@@ -646,7 +671,7 @@ def _baseline(args: argparse.Namespace) -> int:
 
     config = _config(args)
     paths = _paths(args, config)
-    _output_target(args.output)
+    _output_target(args.output, args, config, paths)
     report = _run_check(args, config, paths, baseline=Baseline())
     if _nothing_read(report):
         _print_report(report, args, sys.stderr)
@@ -666,7 +691,7 @@ def _suggest_bib(args: argparse.Namespace) -> int:
     bibliography at all (neither ``--bib`` nor the configuration), every work cited in full."""
     config = _config(args)
     paths = _paths(args, config)
-    _output_target(args.output)
+    _output_target(args.output, args, config, paths)
     bib: Any = None
     if args.bib is None and config.bibliography is None:
         from notecheck.bibliography import Bibliography
