@@ -51,3 +51,25 @@ def test_the_works_title_with_a_year_of_neither_volume_is_reported(tmp_path: Pat
     )
     assert keys[0] in ("davies1980", "davies1989", None)
     assert codes and set(codes) <= {"NC402", "NC403", "NC409"}
+
+
+def test_a_surname_whose_in_the_ocr_read_as_m_is_the_author(tmp_path: Path) -> None:
+    edition = tmp_path / "notes.txt"
+    edition.write_text(
+        "Notes\n1. Stephen Kotkin, Magnetic Mountain: Stalinism as a Civilization (Berkeley, 1995), 72.\n"
+        "2. Kotkm, Magnetic Mountain, 82.\n3. Ibid., 83.\n4. Kotlin, Magnetic Mountain, 84.\n",
+        encoding="utf-8",
+    )
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@book{kotkin1995, author = {Kotkin, Stephen}, title = {Magnetic Mountain: Stalinism as a"
+        " Civilization}, shorttitle = {Magnetic Mountain}, location = {Berkeley}, year = {1995}}\n",
+        encoding="utf-8",
+    )
+    report = check([edition], bib, Config(root=tmp_path), baseline=Baseline())
+    (document,) = report.documents
+    assert document.parsed is not None
+    keys = [document.resolution.of(c).key for c in document.parsed.all_citations()]
+    # "Kotlin" is another name, not OCR damage of this one
+    assert keys == ["kotkin1995", "kotkin1995", "kotkin1995", None]
+    assert [(d.code, d.note) for d in report.active_diagnostics()] == [("NC401", 4)]

@@ -176,8 +176,9 @@ def person_matches(cited: CitedName, person: Name) -> bool:
         from rapidfuzz import fuzz
 
         same = any(
-            len(s) >= 5 and fuzz.ratio(ocr_normal(s), ocr_normal(k)) >= SAME_TITLE
+            len(s) >= 5 and fuzz.ratio(variant, ocr_normal(k)) >= SAME_TITLE
             for s in cited.surnames[:1] + cited.surnames[-1:]
+            for variant in _surname_variants(s)
             for k in keys
         )
     if not same:
@@ -186,6 +187,18 @@ def person_matches(cited: CitedName, person: Name) -> bool:
     if cited.initials and first[:1].isalpha():
         return cited.initials[0] == first[0].upper()
     return True
+
+
+#: Letters OCR reads as ``m`` in names (``Kotkm`` for ``Kotkin``), besides ``rn`` (:func:`ocr_normal`).
+_M_FOR = ("in", "ni")
+
+
+def _surname_variants(surname: str) -> tuple[str, ...]:
+    """A printed surname OCR-normalised, and so again with each ``m`` read as ``in`` or ``ni``."""
+    normal = ocr_normal(surname)
+    if "m" not in surname:
+        return (normal,)
+    return (normal, *(ocr_normal(surname.replace("m", pair)) for pair in _M_FOR))
 
 
 @lru_cache(maxsize=1 << 14)
