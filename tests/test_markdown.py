@@ -164,3 +164,12 @@ def test_pathological_markup_stays_fast_and_bounded() -> None:
         edition = read("T.[^1]\n\n[^1]: " + body + "\n")
         assert len(edition.notes) == 1
     assert time.perf_counter() - started < 3.0
+
+
+def test_no_break_spaces_read_as_spaces_mapped_to_the_file() -> None:
+    text = "A.[^1]\n\n[^1]: RGASPI, f.\u00a017, op.\u202f10, d. 45.\n"
+    (note,) = read_edition_text(text, "notes.md", input_format="markdown").notes
+    assert note.text == "RGASPI, f. 17, op. 10, d. 45."
+    at = note.text.index("17")
+    span = note.span(at - 1, at + 2)
+    assert text.splitlines()[span.line - 1][span.column - 1 : span.end_column - 1] == "\u00a017"

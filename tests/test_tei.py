@@ -74,6 +74,30 @@ def test_back_matter_notes_have_no_call() -> None:
     assert [(s.kind, s.title) for s in edition.sections] == [("notes", "Notes")]
 
 
+def test_back_matter_notes_are_called_by_a_body_ref_or_their_anchor() -> None:
+    xml = (
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>A.<ref target="#n1">1</ref>\n'
+        'B.<anchor xml:id="a2"/> C.<ptr target="#n3"/></p></body><back><div type="notes">'
+        '<note n="1" place="end" xml:id="n1">See <ref target="#n3">note 3</ref>.</note>'
+        '<note n="2" place="end" target="#a2">Two.</note>'
+        '<note n="3" place="end" xml:id="n3">Three.</note>'
+        '<note n="4" place="end" xml:id="n4">Never called.</note></div></back></text></TEI>'
+    )
+    edition = read(xml)
+    assert [n.text for n in edition.notes] == ["See note 3.", "Two.", "Three.", "Never called."]
+    lines = xml.splitlines()
+    calls = [(c.number, lines[c.span.line - 1][c.span.column - 1 :][:5]) for c in edition.calls]
+    assert calls == [(1, "<ref "), (2, "<anch"), (3, "<ptr ")]
+
+
+def test_whitespace_character_references_read_as_a_space() -> None:
+    edition = read(TEI.format('<p>A.<note n="1">RGASPI, f.&#160;17, op.&#xA0;10,&#32;d.\u00a045.</note></p>'))
+    (note,) = edition.notes
+    assert note.text == "RGASPI, f. 17, op. 10, d. 45."
+    at = note.text.index("17")
+    assert note.span(at, at + 2).column == note.source.text.index("17") + 1
+
+
 def test_positions_are_where_the_parser_reports_the_text() -> None:
     xml = (
         '<?xml version="1.0"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body>\n'

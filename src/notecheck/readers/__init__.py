@@ -13,6 +13,11 @@ tei       ``readers.tei``             the XML file's lines, where the parser rep
 docx      ``readers.docx``            line = paragraph of the notes part, column in that paragraph
 ========  ==========================  ==============================================================
 
+A no-break space (U+00A0, and the figure and narrow no-break spaces U+2007, U+202F) in a note
+reads as a space in every reader built on :class:`TextBuilder`, as LaTeX's ``~`` does: it is how
+Word, TEI and Markdown files tie ``f.\u00a017`` together, and the citation and archival grammars
+read words separated by spaces.
+
 Fixes can be written back for text, Markdown and LaTeX only; TEI and .docx are reported on
 (``Edition.fixable`` is False). ``read_edition`` raises ``OSError`` only when the path cannot be
 opened; problems in the content are diagnostics.
@@ -20,6 +25,7 @@ opened; problems in the content are diagnostics.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -36,6 +42,9 @@ FORMATS_BY_EXTENSION = {
     ".docx": "docx",
     ".tex": "latex",
 }
+
+#: No-break spaces, read as a space (see the module docstring).
+_NO_BREAK_SPACE = re.compile("[\u00a0\u2007\u202f]")
 
 #: Every input format a reader exists for (``--input-format`` choices).
 INPUT_FORMATS = ("text", "markdown", "tei", "docx", "latex")
@@ -186,7 +195,22 @@ class TextBuilder:
         return self._offsets[-1] + 1 if self._offsets else self._base
 
     def keep(self, start: int, end: int) -> None:
-        """Take the view's characters ``[start, end)`` as they are."""
+        """Take the view's characters ``[start, end)`` as they are (a no-break space as a space)."""
+        if end <= start:
+            return
+        tie = _NO_BREAK_SPACE.search(self.view, start, end)
+        if tie is not None:
+            at = start
+            while tie is not None:
+                self._keep(at, tie.start())
+                self.put(" ", tie.start(), tie.end())
+                at = tie.end()
+                tie = _NO_BREAK_SPACE.search(self.view, at, end)
+            self._keep(at, end)
+            return
+        self._keep(start, end)
+
+    def _keep(self, start: int, end: int) -> None:
         if end <= start:
             return
         if self._offsets is None:

@@ -8,6 +8,11 @@ their text); ``<sic>``/``<orig>``/``<abbr>`` inside ``<choice>``, ``<del>``, ``<
 ``<fw>`` are left out; a whitespace run that contains a line end (XML indentation) reads as one
 space, as does an ``<lb/>`` or a paragraph boundary.
 
+Note calls: a note inside the body is called where it stands. A note kept apart (in ``<back>``, as
+a print edition's endnotes are encoded) is called by the body's ``<ref>``/``<ptr>`` whose
+``@target`` names its ``xml:id`` (``<ref target="#n3">3</ref>``), or at the ``<anchor>`` its own
+``@target`` names (``<note target="#a3">``).
+
 Positions: every note character maps to the XML file where the parser reports its text
 (``&amp;``, ``&#8211;`` and CDATA map to the reference or section in the file). The TEI is read
 for reporting only (``Edition.fixable`` is False).
@@ -210,6 +215,7 @@ def read_source(source: Source) -> Edition:
             )
     elif not notes:
         diagnostics.append(NO_NOTES.at(source.span(0, 0), path=source.path))
+    reader.call_detached_notes()
     return Edition(
         source=source,
         format="tei",
@@ -264,6 +270,9 @@ class _TeiReader:
     excluded_depth: int | None = None
     head: tuple[int, int, list[str]] | None = None  # (depth, line, text parts)
     in_back: bool = False
+    pointers: list[tuple[str, int]] = field(default_factory=list)  # body <ref>/<ptr>: (id, offset)
+    anchors: dict[str, int] = field(default_factory=dict)  # body <anchor xml:id>: offset
+    detached: list[tuple[Note, str, str]] = field(default_factory=list)  # (note, xml:id, @target)
 
     def start(self, name: str, attributes: dict[str, str], offset: int) -> None:
         at = self.offsets.char(offset)
@@ -282,6 +291,12 @@ class _TeiReader:
             return
         if name == "note" and self.excluded_depth is None:
             self.note = _OpenNote(at, attributes, depth, not self.in_back, TextBuilder(self.source.text))
+        elif name in ("ref", "ptr") and not self.in_back and self.excluded_depth is None:
+            for target in attributes.get("target", "").split():
+                if target.startswith("#"):
+                    self.pointers.append((target[1:], at))
+        elif name == "anchor" and not self.in_back and "id" in attributes:
+            self.anchors.setdefault(attributes["id"].strip(), at)
         elif name == "head" and self.head is None and self.excluded_depth is None:
             self.head = (depth, self.source.position(at)[0], [])
 
@@ -314,8 +329,11 @@ class _TeiReader:
         text = self.source.text
         for piece_text, start, end in self._align(data, at):
             if text[start:end] != piece_text:  # a reference or a normalised line end
-                if piece_text.isspace():
+                if piece_text.isspace() and not text.startswith("&", start):
                     self._whitespace(start, end)
+                elif piece_text.isspace():  # "&#160;", "&#32;": a space, never the reference's text
+                    self._flush()
+                    note.builder.put(" ", start, end)
                 else:
                     self._flush()
                     note.builder.put(piece_text, start, end)
@@ -417,6 +435,28 @@ class _TeiReader:
         self.notes.append(built)
         if note.in_body:
             self.calls.append(NoteCall(number, label, source.span(note.start, note.start + len("<note"))))
+        else:
+            target = note.attributes.get("target", "").split()
+            self.detached.append((built, note.attributes.get("id", "").strip(), target[0] if target else ""))
+
+    def call_detached_notes(self) -> None:
+        """Calls for the notes kept apart: the body's pointer to the note, or the note's anchor."""
+        if not self.detached:
+            return
+        first_pointer: dict[str, int] = {}
+        for pointed, offset in self.pointers:
+            first_pointer.setdefault(pointed, offset)
+        text = self.source.text
+        for note, note_id, target in self.detached:
+            at = first_pointer.get(note_id) if note_id else None
+            if at is None and target.startswith("#"):
+                at = self.anchors.get(target[1:])
+            if at is None or note.number is None:
+                continue
+            tag = _START_TAG.match(text, at)
+            end = tag.end() if tag else at + 1
+            self.calls.append(NoteCall(note.number, note.label, self.source.span(at, end)))
+        self.calls.sort(key=lambda call: (call.span.line, call.span.column))
 
     def _finish_head(self) -> None:
         assert self.head is not None
