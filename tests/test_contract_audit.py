@@ -678,3 +678,33 @@ def test_output_onto_a_file_being_read_is_refused(
     # `baseline` rewrites the configured baseline on purpose.
     (tmp_path / "notecheck.toml").write_text('baseline = "known.json"\n', encoding="utf-8")
     assert run(capsys, "baseline", "ed", "--bib", "refs.bib", "-o", "known.json")[0] == 0
+
+
+@pytest.mark.parametrize("name", ["pyproject.toml", "notecheck.toml"])
+def test_a_configuration_saved_with_a_byte_order_mark_and_crlf_is_read(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str
+) -> None:
+    """A Windows editor's UTF-8 BOM used to make the file invalid TOML: a pyproject.toml was then
+    passed by without a word, a notecheck.toml lost every key."""
+    write(tmp_path / "a.txt")
+    table = "[tool.notecheck]\r\n" if name == "pyproject.toml" else ""
+    body = f'{table}paths = ["a.txt"]\r\nbibliography = "refs.bib"\r\nselect = ["NC303"]\r\n'
+    (tmp_path / name).write_bytes(b"\xef\xbb\xbf" + body.encode("utf-8"))
+    code, out, _ = run(capsys, "--format", "json")
+    data = json.loads(out)
+    assert code == 1 and codes(data) == ["NC303"] and data["diagnostics"] == []
+
+
+def test_a_faulty_accept_entry_is_reported_at_its_own_header(tmp_path: Path) -> None:
+    """Findings point at the ``[[accept]]`` entry at fault, not at the first one."""
+    from notecheck.config import load_config
+
+    (tmp_path / "notecheck.toml").write_text(
+        '[[accept]]\ncode = "NC303"\nfingerprint = "a"\nreason = "fine"\n\n'  # lines 1-4
+        '[[accept]]\ncode = "NC303"\n\n'  # line 6: no fingerprint
+        '[[accept]]\ncode = "NC401"\nfingerprint = "b"\nreasn = "typo"\n',  # line 9: unknown key
+        encoding="utf-8",
+    )
+    config = load_config(tmp_path)
+    assert sorted((d.code, d.span.line) for d in config.diagnostics) == [("NC901", 9), ("NC902", 6)]
+    assert [(a.code, a.line) for a in config.accept] == [("NC303", 1), ("NC401", 9)]

@@ -157,7 +157,7 @@ def find_config_file(start: Path | None = None) -> tuple[Path, bool] | None:
 
 def _has_tool_table(pyproject: Path) -> bool:
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return False
     tool = data.get("tool")
@@ -189,7 +189,7 @@ def config_from_file(path: Path, *, standalone: bool) -> Config:
     shown = _shown(path)
     root = path.resolve().parent
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         line = getattr(error, "lineno", None) or 1
         span = Span(shown, line, 1, line, 1)
@@ -286,12 +286,20 @@ class _Reader:
                 and isinstance(item.get("fingerprint"), str)
                 and isinstance(item.get("reason", ""), str)
             ):
-                self.invalid("accept", "each [[accept]] needs string 'code', 'fingerprint' and 'reason'")
+                self.problems.append(
+                    CONFIG_INVALID.at(
+                        Span(self.shown, line, 1, line, 1),
+                        path=self.shown,
+                        reason="each [[accept]] needs string 'code', 'fingerprint' and 'reason'",
+                    )
+                )
                 continue
             for key in item:
                 if key not in _ACCEPT_KEYS:
                     self.problems.append(
-                        CONFIG_UNKNOWN_KEY.at(self.where("accept"), key=f"accept.{key}", path=self.shown)
+                        CONFIG_UNKNOWN_KEY.at(
+                            Span(self.shown, line, 1, line, 1), key=f"accept.{key}", path=self.shown
+                        )
                     )
             found.append(Accepted(item["code"].upper(), item["fingerprint"], item.get("reason", ""), line))
         return tuple(found)
@@ -365,7 +373,7 @@ def _key_lines(file: Path | None) -> tuple[dict[str, int], list[int]]:
     if file is None:
         return {}, []
     try:
-        text = file.read_text(encoding="utf-8")
+        text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return {}, []
     lines: dict[str, int] = {}
