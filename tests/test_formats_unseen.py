@@ -224,7 +224,8 @@ def _second_paragraph(spec: Spec, number: int, text: str) -> tuple[str, str] | N
 
 
 def markdown(printed: Printed, spec: Spec, titles: list[str], *, named: bool = False) -> str:
-    """Markdown; with ``named``, labels are words (``[^wood]``), as many authors write them."""
+    """Markdown; with ``named``, labels are words (``[^wood]``) and each paragraph's definitions
+    follow it, as many authors write them; else numbers, the definitions under ``## Notes``."""
     labels: dict[int, str] = {}
     for number, text in printed.notes.items():
         word = re.sub(r"\W+", "", text.split()[0]).lower() if named else ""
@@ -246,19 +247,9 @@ def markdown(printed: Printed, spec: Spec, titles: list[str], *, named: bool = F
                 out.append(chunk)
         return "".join(out)
 
-    lines = [f"# {printed.title[0]}", "", printed.title[1], ""]
-    for paragraph in printed.paragraphs:
-        text = "".join(
-            part
-            if isinstance(part, str)
-            else (f"^[{inline(printed.notes[part], part)}]" if part == spec.inline else f"[^{labels[part]}]")
-            for part in paragraph
-        )
-        lines += [*textwrap.wrap(text, 88, break_on_hyphens=False, break_long_words=False), ""]
-    lines += ["## Notes", ""]
-    for number, text in printed.notes.items():
-        if number == spec.inline:
-            continue
+    def definition(number: int) -> list[str]:
+        text = printed.notes[number]
+        lines: list[str] = []
         paragraphs = _second_paragraph(spec, number, text) or (text,)
         first, *rest = (inline(p, number) for p in paragraphs)
         wrapped = textwrap.wrap(
@@ -269,7 +260,26 @@ def markdown(printed: Printed, spec: Spec, titles: list[str], *, named: bool = F
         lines += [wrapped[0], *(indent + line for line in wrapped[1:])]
         for paragraph in rest:
             lines += ["", *textwrap.wrap(paragraph, 88, initial_indent="    ", subsequent_indent="    ")]
-        lines.append("")
+        return [*lines, ""]
+
+    lines = [f"# {printed.title[0]}", "", printed.title[1], ""]
+    for paragraph in printed.paragraphs:
+        text = "".join(
+            part
+            if isinstance(part, str)
+            else (f"^[{inline(printed.notes[part], part)}]" if part == spec.inline else f"[^{labels[part]}]")
+            for part in paragraph
+        )
+        lines += [*textwrap.wrap(text, 88, break_on_hyphens=False, break_long_words=False), ""]
+        if named:
+            for number in paragraph:
+                if isinstance(number, int) and number != spec.inline:
+                    lines += definition(number)
+    if not named:
+        lines += ["## Notes", ""]
+        for number in printed.notes:
+            if number != spec.inline:
+                lines += definition(number)
     return "\n".join(lines)
 
 
@@ -406,8 +416,18 @@ def latex(printed: Printed, spec: Spec, titles: list[str], command: str = "endno
     return "\n".join(lines) + "\n"
 
 
-def docx(printed: Printed, spec: Spec, titles: list[str], *, kind: str = "endnote") -> bytes:
-    """A .docx whose notes are Word endnotes (or, with ``kind="footnote"``, footnotes)."""
+def docx(
+    printed: Printed,
+    spec: Spec,
+    titles: list[str],
+    *,
+    kind: str = "endnote",
+    number_format: str | None = "decimal",
+) -> bytes:
+    """A .docx whose notes are Word endnotes (or, with ``kind="footnote"``, footnotes).
+
+    ``number_format`` is the endnotes' ``w:numFmt``; None leaves Word's default (``i, ii, iii``).
+    """
 
     def runs(text: str) -> str:
         """Runs as Word writes them: split mid-word (revision ids), italics apart, spelling marks
@@ -492,7 +512,7 @@ def docx(printed: Printed, spec: Spec, titles: list[str], *, kind: str = "endnot
             "word/_rels/document.xml.rels": DOCUMENT_RELS,
             "word/document.xml": document,
             f"word/{kind}s.xml": endnotes,
-            "word/settings.xml": settings_part(),
+            "word/settings.xml": settings_part(number_format),
         }
     )
 
@@ -518,6 +538,7 @@ RENDERERS: dict[str, tuple[str, Renderer]] = {
     "latex-footnote": (".tex", lambda p, s, t: latex(p, s, t, "footnote")),
     "docx-typeset": (".docx", lambda p, s, t: docx(typeset(p), s, t)),
     "docx-footnotes": (".docx", lambda p, s, t: docx(p, s, t, kind="footnote")),
+    "docx-roman": (".docx", lambda p, s, t: docx(p, s, t, number_format=None)),
     "markdown-named": (".md", lambda p, s, t: markdown(p, s, t, named=True)),
     "tei-inline": (".xml", lambda p, s, t: tei(p, s, t, inline=True)),
     "tei-diplomatic": (".xml", lambda p, s, t: tei(p, s, t, diplomatic=True)),
@@ -613,6 +634,20 @@ def merged(
 
 FORMAT_NAMES = sorted(RENDERERS)
 
+#: Known differences in findings that are bugs outside the readers (reported, not hidden: these
+#: cases fail the day the bug is fixed, and then this entry goes).
+KNOWN_BUGS = {
+    "docx-roman": "numbering.py reports Word's roman endnote labels (i, ii, iii: w:numFmt's "
+    "default) as OCR-damaged numbers (NC107), with a fix; the same for TEI n='i' and Markdown "
+    "word labels made of OCR-confusable letters ([^Dobbs]). NC107 is for printed labels only."
+}
+FINDINGS_CASES = [
+    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[name]))
+    if name in KNOWN_BUGS
+    else name
+    for name in FORMAT_NAMES
+]
+
 
 @pytest.mark.parametrize("name", FORMAT_NAMES)
 def test_same_notes_as_the_text(rendered: Rendered, name: str) -> None:
@@ -633,7 +668,7 @@ def test_same_citations_as_the_text(rendered: Rendered, name: str) -> None:
     assert sum(map(len, got.values())) >= 40  # the comparison is not empty
 
 
-@pytest.mark.parametrize("name", FORMAT_NAMES)
+@pytest.mark.parametrize("name", FINDINGS_CASES)
 def test_same_findings_as_the_text(rendered: Rendered, name: str) -> None:
     _, report = rendered.formats[name]
     expected = Counter({k: v for k, v in findings(rendered.text).items() if k[0] not in TEXT_ONLY})
@@ -672,6 +707,9 @@ def docx_paragraphs(data: bytes) -> list[str]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         kind = "endnote" if "word/endnotes.xml" in archive.namelist() else "footnote"
         root = ElementTree.fromstring(archive.read(f"word/{kind}s.xml"))
+        settings = archive.read("word/settings.xml").decode()
+    # Word's reference mark shows the number in the endnotes' format (default lower roman)
+    roman = kind == "endnote" and 'w:numFmt w:val="decimal"' not in settings
     out = []
     for endnote in root.iter(f"{{{W}}}{kind}"):
         number = int(endnote.get(f"{{{W}}}id", "0")) - 1
@@ -679,12 +717,20 @@ def docx_paragraphs(data: bytes) -> list[str]:
             parts = []
             for element in paragraph.iter():
                 if element.tag == f"{{{W}}}{kind}Ref":
-                    parts.append(str(number))
+                    parts.append(_roman(number) if roman else str(number))
                 elif element.tag == f"{{{W}}}t":
                     parts.append(element.text or "")
                 elif element.tag == f"{{{W}}}tab":
                     parts.append("\t")
             out.append("".join(parts))
+    return out
+
+
+def _roman(number: int) -> str:
+    out = ""
+    for value, letters in ((40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while number >= value:
+            out, number = out + letters, number - value
     return out
 
 
@@ -718,7 +764,7 @@ def test_citations_cover_their_text_in_the_file(rendered: Rendered, name: str) -
     assert checked >= 40
 
 
-@pytest.mark.parametrize("name", FORMAT_NAMES)
+@pytest.mark.parametrize("name", FINDINGS_CASES)
 def test_findings_cover_the_texts_finding_in_the_file(rendered: Rendered, name: str) -> None:
     """Every finding covers the text the plain text's same finding covers, in the file it names."""
     path, report = rendered.formats[name]

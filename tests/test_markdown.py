@@ -173,3 +173,13 @@ def test_no_break_spaces_read_as_spaces_mapped_to_the_file() -> None:
     at = note.text.index("17")
     span = note.span(at - 1, at + 2)
     assert text.splitlines()[span.line - 1][span.column - 1 : span.end_column - 1] == "\u00a017"
+
+
+def test_label_span_covers_the_label_as_printed() -> None:
+    text = "A.[^Dobbs] B.[^2]\n\n[^Dobbs]: Ibid., 4.\n\n  [^2]: Ibid., 5.\n"
+    notes = read_edition_text(text, "notes.md", input_format="markdown").notes
+    lines = text.splitlines()
+    covered = [
+        lines[n.label_span.line - 1][n.label_span.column - 1 : n.label_span.end_column - 1] for n in notes
+    ]
+    assert covered == [n.label for n in notes] == ["Dobbs", "2"]

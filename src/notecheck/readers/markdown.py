@@ -7,8 +7,8 @@ Read as pandoc reads them:
   continuation lines of the same paragraph;
 * references ``[^label]`` in the body; inline notes ``^[text]`` (brackets may nest);
 * notes are numbered in the order of their first reference (inline notes count in place), and
-  the label is kept as printed (``[^zelnik]`` has label ``zelnik``; an inline note's label is its
-  number).
+  the label is kept as printed (``[^zelnik]`` has label ``zelnik`` and its ``label_span`` covers
+  ``zelnik``; an inline note's label is its number, its span the whole ``^[...]``).
 
 Inline markup in a note is reduced to the text pandoc prints: emphasis markers ``*``/``_`` and
 code backticks are left out, ``[text](url)`` reads as ``text``, backslash escapes as the escaped
@@ -320,7 +320,8 @@ def _assemble(
             number = numbers[event.label] = len(notes) + 1
             builder = TextBuilder(definition.view, offsets=definition.offsets)
             reduce_inline(builder, 0, len(builder.view))
-            label_span = source.span(definition.label_start, definition.label_end)
+            # the label itself, inside "[^" and "]", as the other readers' label spans are
+            label_span = source.span(definition.label_start + 2, definition.label_end - 1)
             notes.append(_note(source, number, event.label, builder, label_span))
         calls.append(NoteCall(numbers[event.label], event.label, span))
     for label, definition in defined.items():
