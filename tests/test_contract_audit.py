@@ -708,3 +708,17 @@ def test_a_faulty_accept_entry_is_reported_at_its_own_header(tmp_path: Path) -> 
     config = load_config(tmp_path)
     assert sorted((d.code, d.span.line) for d in config.diagnostics) == [("NC901", 9), ("NC902", 6)]
     assert [(a.code, a.line) for a in config.accept] == [("NC303", 1), ("NC401", 9)]
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("chekc", "check"), ("rule", "rules"), ("expain", "explain")])
+def test_a_misspelt_command_gets_a_hint(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, typed: str, meant: str
+) -> None:
+    """Bare ``notecheck PATH`` checks, so a misspelt command is read as a missing path (exit 2,
+    NC905); standard error also names the command that was probably meant."""
+    code, _, err = run(capsys, typed, "--bib", "refs.bib", "-q")
+    assert code == 2
+    assert f"notecheck: no file '{typed}'; did you mean the command '{meant}'?" in err
+    write(tmp_path / typed, CLEAN)  # a real file of that name is simply checked
+    code, _, err = run(capsys, typed, "--bib", "refs.bib", "-q")
+    assert code == 0 and "did you mean" not in err

@@ -131,6 +131,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args_list or (args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help", "--version")):
         args_list.insert(0, "check")
     _tolerate_unencodable_output()
+    if len(args_list) > 1:
+        _hint_misspelt_command(args_list[1])
     try:
         args = build_parser().parse_args(args_list)
         if args.command == "rules":
@@ -163,6 +165,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+
+
+def _hint_misspelt_command(first: str) -> None:
+    """``notecheck chekc``: the word is read as a path (``check`` is the default command); when
+    no such file exists and it is close to a command name, say so on standard error."""
+    import difflib
+
+    if first.startswith("-") or first in COMMANDS or os.path.exists(first):
+        return
+    close = difflib.get_close_matches(first, COMMANDS, n=1, cutoff=0.7)
+    if close:
+        print(f"notecheck: no file {first!r}; did you mean the command '{close[0]}'?", file=sys.stderr)
 
 
 def _tolerate_unencodable_output() -> None:
