@@ -791,7 +791,7 @@ def house_style(
 def _configured_style(
     configured: Mapping[str, str], config: Config | None
 ) -> tuple[dict[str, str], list[Diagnostic]]:
-    where = config.file.as_posix() if config is not None and config.file is not None else "<config>"
+    where = config.shown_file if config is not None else "<config>"
     span = Span(where, 1, 1, 1, 1)
     style: dict[str, str] = {}
     problems: list[Diagnostic] = []

@@ -92,6 +92,11 @@ class Config:
         except ValueError:
             return absolute
 
+    @property
+    def shown_file(self) -> str:
+        """The configuration file as diagnostics name it (as its own problems do), or ``<config>``."""
+        return _shown(self.file) if self.file is not None else "<config>"
+
     def with_selection(
         self,
         *,

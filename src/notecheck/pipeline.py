@@ -9,6 +9,7 @@ accepted finding names them, and sorted.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import os
@@ -141,12 +142,16 @@ class Report:
         return 1 if self.summary.errors else 0
 
 
-def expand_paths(paths: Iterable[str | Path], exclude: Sequence[str] = ()) -> list[Path]:
+def expand_paths(
+    paths: Iterable[str | Path], exclude: Sequence[str] = (), root: Path | None = None
+) -> list[Path]:
     """Files named, and the checkable files inside folders named.
 
     In a folder, files are chosen by extension (``.txt .md .xml .tei .docx .tex``), skipping
     ``README*``, ``LICENSE*``, hidden files and folders, and files matching an ``exclude`` glob
-    (matched against the path and the file name). Files named explicitly are always kept.
+    (matched against the path as given, the file name, and the path relative to ``root``, the
+    configuration's folder, so a configured glob works from any working folder). Files named
+    explicitly are always kept.
     """
     found: list[Path] = []
     for given in paths:
@@ -162,16 +167,24 @@ def expand_paths(paths: Iterable[str | Path], exclude: Sequence[str] = ()) -> li
                 continue
             if child.name.upper().startswith(SKIPPED_NAMES):
                 continue
-            if any(fnmatch(child.as_posix(), p) or fnmatch(child.name, p) for p in exclude):
+            if exclude and _excluded(child, exclude, root):
                 continue
             found.append(child)
     return found
 
 
+def _excluded(path: Path, exclude: Sequence[str], root: Path | None) -> bool:
+    names = [path.as_posix(), path.name]
+    if root is not None:
+        with contextlib.suppress(ValueError, OSError):
+            names.append(path.resolve().relative_to(root.resolve()).as_posix())
+    return any(fnmatch(name, pattern) for name in names for pattern in exclude)
+
+
 def check(
-    paths: Sequence[str | Path] | None = None,
+    paths: Sequence[str | Path] | str | Path | None = None,
     bib: str | Path | Bibliography | None = None,
-    config: Config | None = None,
+    config: Config | str | Path | None = None,
     *,
     stdin: bytes | None = None,
     baseline: Baseline | str | Path | None = None,
@@ -182,9 +195,11 @@ def check(
     """Check editions against a bibliography and return the full report; never raises for input.
 
     Args:
-        paths: files or folders; ``-`` reads ``stdin``. Defaults to the configuration's paths.
+        paths: files or folders (or one of them); ``-`` reads ``stdin``. Defaults to the
+            configuration's paths.
         bib: the bibliography (a path, or one already loaded); defaults to the configuration's.
-        config: the configuration; by default found upward from the working folder.
+        config: the configuration, or the path of a ``pyproject.toml``/``notecheck.toml`` to read
+            it from; by default found upward from the working folder.
         stdin: the bytes ``-`` stands for.
         baseline: known findings, reported as suppressed: a :class:`Baseline` or the path of a
             baseline file. Defaults to the configuration's ``baseline``; ``Baseline()`` uses none.
@@ -215,9 +230,9 @@ class Run:
 
     def __init__(
         self,
-        paths: Sequence[str | Path] | None = None,
+        paths: Sequence[str | Path] | str | Path | None = None,
         bib: str | Path | Bibliography | None = None,
-        config: Config | None = None,
+        config: Config | str | Path | None = None,
         *,
         stdin: bytes | None = None,
         baseline: Baseline | str | Path | None = None,
@@ -225,7 +240,11 @@ class Run:
         progress: Progress | None = None,
         contents: Mapping[str, bytes] | None = None,
     ) -> None:
+        if isinstance(config, str | Path):
+            config = load_config(file=Path(config))
         self.config = config = config or load_config()
+        if isinstance(paths, str | Path):
+            paths = [paths]
         if not paths:
             paths = [str(config.resolve_path(p)) for p in config.paths]
         bib_path = (
@@ -234,7 +253,7 @@ class Run:
             else (config.resolve_path(config.bibliography) if config.bibliography else None)
         )
         self.bibliography_report = _load_bibliography(bib_path)
-        self.inputs = _inputs(paths, config.exclude)
+        self.inputs = _inputs(paths, config.exclude, config.root)
         self.stdin = stdin
         self.jobs = jobs
         self.progress = progress
@@ -289,7 +308,8 @@ class Run:
         """The report, once every document has come: ``documents`` as kept by the caller, or
         None when they were let go (the report then carries the counts)."""
         bibliography_report = self.bibliography_report
-        if bibliography_report.bibliography is not None:
+        if bibliography_report.bibliography is not None and self.counts["read"]:
+            # (with no edition read, every entry would look unused: nothing to say about them)
             _report_unused(bibliography_report, self.used)
         report = Report(documents or [], bibliography_report, list(self.config.diagnostics))
         report.diagnostics.extend(self.baseline_problems)
@@ -313,13 +333,15 @@ class Run:
         return report
 
 
-def _inputs(paths: Sequence[str | Path], exclude: Sequence[str] = ()) -> list[str | Path]:
+def _inputs(
+    paths: Sequence[str | Path], exclude: Sequence[str] = (), root: Path | None = None
+) -> list[str | Path]:
     inputs: list[str | Path] = []
     for path in paths:
         if str(path) == "-":
             inputs.append("-")
         else:
-            inputs.extend(expand_paths([path], exclude) or [Path(path)])
+            inputs.extend(expand_paths([path], exclude, root) or [Path(path)])
     return inputs
 
 
@@ -552,7 +574,10 @@ def _check_stages(
             edition = read_edition(path, input_format=config.input_format)
     except OSError as error:
         span = Span(shown, 1, 1, 1, 1)
-        document.diagnostics.append(UNREADABLE_PATH.at(span, path=shown, reason=error.strerror or str(error)))
+        reason = error.strerror or str(error)
+        if path != "-" and Path(path).is_dir():
+            reason = f"a folder with no edition files ({' '.join(FORMATS_BY_EXTENSION)})"
+        document.diagnostics.append(UNREADABLE_PATH.at(span, path=shown, reason=reason))
         return document
     except Exception as error:
         document.diagnostics.append(
@@ -651,7 +676,7 @@ def _unmatched_accepts(
     config: Config, matched: set[tuple[str, str]], select: Sequence[str]
 ) -> list[Diagnostic]:
     """NC908 for accepted findings of selected codes that this run did not find."""
-    shown = display_path(config.file) if config.file is not None else "<config>"
+    shown = config.shown_file
     return [
         UNMATCHED_ACCEPT.at(
             Span(shown, a.line, 1, a.line, 1), code=a.code, fingerprint=a.fingerprint, path=shown
