@@ -171,6 +171,10 @@ def italic_titles(bib: str) -> list[str]:
     return sorted(titles, key=len, reverse=True)
 
 
+#: Where a title can start in a note: at its start, after a comma, a closing quote or a word
+#: that introduces a work (never "the Moscow party", never a place of publication).
+_TITLE_BEFORE = r"(?:^|(?<=, )|(?<=\" )|(?<=\bin )|(?<=\bsee )|(?<=henceforth )|(?<=cited as ))"
+
 Piece = tuple[str, str]  # (kind, text): kind "text" | "italic" | "quote"
 
 
@@ -181,7 +185,7 @@ def pieces(note: str, titles: list[str]) -> list[Piece]:
         marks.append((match.start(), match.end(), "quote"))
     for title in titles:
         pattern = r"\s+".join(re.escape(word) for word in title.split())
-        for match in re.finditer(pattern + r"(?![\w'])", note):
+        for match in re.finditer(_TITLE_BEFORE + pattern + r"(?![\w'])", note):
             start, end = match.span()
             if any(s < end and start < e for s, e, _ in marks):
                 continue
