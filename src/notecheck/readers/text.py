@@ -256,6 +256,62 @@ def is_debris(text: str) -> bool:
     return 0 < len(stripped) <= _DEBRIS_MAX and all(c in DEBRIS_CHARACTERS for c in stripped)
 
 
+#: A line that is only a page number.
+_PAGE_NUMBER = re.compile(r"[ \t\xa0]*\d{1,4}[ \t\xa0]*")
+#: A page number at either end of a running head (``248 Reginald E. Zelnik``).
+_FOLIO_ENDS = re.compile(r"^\d{1,4}\s+|\s+\d{1,4}$")
+#: A running head is a short line: at most this many characters, at least the minimum.
+_HEAD_MAX, _HEAD_MIN = 80, 8
+
+
+def _head_key(stripped: str) -> str:
+    """A short stripped line as a running head: without its page number and spacing, casefolded
+    (only ever applied to lines of at most ``_HEAD_MAX`` characters, so it stays cheap)."""
+    return " ".join(_FOLIO_ENDS.sub("", stripped).split()).casefold()
+
+
+def _page_furniture(lines: Sequence[_Line], first: int, stop: int) -> set[int]:
+    """Indices of ``lines[first:stop]`` that are page furniture the OCR kept: a line that is only a
+    page number, and a running head: a short line that does not end a sentence or a clause and,
+    without its page number, is a whole line elsewhere in the file too, where it is a head by
+    other evidence as well (it is also a line of the body, carries a page number, or stands next
+    to a page number). Two notes that wrap the same words are not heads."""
+    counts: dict[str, int] = {}
+    outside: set[str] = set()
+    for index, line in enumerate(lines):
+        stripped = line.text.strip()
+        if stripped and len(stripped) <= _HEAD_MAX:
+            key = _head_key(stripped)
+            counts[key] = counts.get(key, 0) + 1
+            if not first <= index < stop:
+                outside.add(key)
+    numbers = {
+        i
+        for i in range(first, stop)
+        if len(lines[i].text) <= _HEAD_MAX and _PAGE_NUMBER.fullmatch(lines[i].text)
+    }
+    found = set(numbers)
+    for index in range(first, stop):
+        text = lines[index].text
+        if lines[index].blank or index in numbers:
+            continue
+        stripped = text.strip()
+        if len(stripped) > _HEAD_MAX:
+            continue
+        key = _head_key(stripped)
+        if not (
+            len(key) >= _HEAD_MIN
+            and counts.get(key, 0) >= 2
+            and stripped[-1:] not in ".,;:"
+            and _LABEL.match(stripped[:24]) is None
+        ):
+            continue
+        folio = _FOLIO_ENDS.search(stripped) is not None
+        if key in outside or folio or index - 1 in numbers or index + 1 in numbers:
+            found.add(index)
+    return found
+
+
 # --- candidates and the choice of note starts -----------------------------------------------------
 
 
@@ -528,6 +584,7 @@ def _build_notes(
 ) -> tuple[list[Note], list[Skipped]]:
     notes: list[Note] = []
     skipped: list[Skipped] = []
+    furniture = _page_furniture(lines, first, stop)
     for index in range(first, chosen[0][0].line):
         line = lines[index]
         if not line.blank:
@@ -540,6 +597,8 @@ def _build_notes(
             line = lines[index]
             if is_debris(line.text):
                 skipped.append(_skip(source, line, "OCR debris"))
+            elif index in furniture:
+                skipped.append(_skip(source, line, "page number or running head"))
             else:
                 pieces.append((line.start, line.stop))
         text, text_map = _assemble(source.text, pieces)
