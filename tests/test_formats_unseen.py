@@ -647,19 +647,7 @@ def merged(
 
 FORMAT_NAMES = sorted(RENDERERS)
 
-#: Known differences in findings that are bugs outside the readers (reported, not hidden: these
-#: cases fail the day the bug is fixed, and then this entry goes).
-KNOWN_BUGS = {
-    "docx-roman": "numbering.py reports Word's roman endnote labels (i, ii, iii: w:numFmt's "
-    "default) as OCR-damaged numbers (NC107), with a fix; the same for TEI n='i' and Markdown "
-    "word labels made of OCR-confusable letters ([^Dobbs]). NC107 is for printed labels only."
-}
-FINDINGS_CASES = [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[name]))
-    if name in KNOWN_BUGS
-    else name
-    for name in FORMAT_NAMES
-]
+FINDINGS_CASES = FORMAT_NAMES  # every rendering: the same findings as the text (bar TEXT_ONLY)
 
 
 @pytest.mark.parametrize("name", FORMAT_NAMES)

@@ -134,3 +134,25 @@ def test_increasing_run_and_ranges() -> None:
     assert increasing_run([]) == []
     assert compact_ranges([2, 3, 4, 8, 10, 11]) == "2-4, 8, 10-11"
     assert compact_ranges([]) == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("a.md", "Body.[^Dobbs] More.[^bis]\n\n[^Dobbs]: Ibid., 4.\n[^bis]: Ibid., 5.\n"),
+        (
+            "a.xml",
+            "<TEI xmlns='http://www.tei-c.org/ns/1.0'><text><body><p>Body."
+            "<note n='i' place='end'>Ibid., 4.</note><note n='ii' place='end'>Ibid., 5.</note>"
+            "</p></body></text></TEI>",
+        ),
+    ],
+)
+def test_labels_a_computer_wrote_are_never_damaged_numbers(name: str, text: str) -> None:
+    """NC107 is for printed (OCR'd) labels: a file written on a computer labels its notes itself,
+    and 'fixing' [^Dobbs] into [^1] would cut the call from its definition."""
+    from notecheck.readers import format_for, read_edition_bytes
+
+    edition = read_edition_bytes(text.encode(), name, input_format=format_for(name, None))
+    assert edition.format != "text" and len(edition.notes) == 2
+    assert "NC107" not in [d.code for d in check_numbering(edition)]

@@ -39,7 +39,9 @@ def check_numbering(edition: Edition) -> list[Diagnostic]:
     numbered = [note for note in edition.notes if note.number is not None]
     found: list[Diagnostic] = []
     found += _sequence(numbered)
-    found += [d for note in numbered if (d := _damaged(note)) is not None]
+    if edition.format == "text":  # only printed (OCR'd) labels can be damaged numbers: a file
+        # written on a computer labels its notes itself (Word's i, ii, iii; Markdown's [^Dobbs])
+        found += [d for note in numbered if (d := _damaged(note)) is not None]
     found += [
         EMPTY_NOTE.at(note.label_span, note=note, number=note.number if note.number is not None else "?")
         for note in edition.notes
