@@ -13,7 +13,7 @@ import pytest
 
 from notecheck.models import Edition, Section, Severity
 from notecheck.numbering import check_numbering
-from notecheck.readers import read_edition, read_edition_bytes
+from notecheck.readers import read_edition, read_edition_bytes, read_edition_text
 from tests.conftest import EDITION
 
 #: Line where each note's number is printed (note n is FIRST_LINES[n - 1]).
@@ -196,3 +196,15 @@ def test_line_ends_and_byte_order_marks_do_not_change_what_is_read(
     for note in variant.notes:
         for i, char in enumerate(note.text):
             assert variant.source.text[note.text_map.to_source(i)] == char
+
+
+def test_a_no_break_space_in_a_note_reads_as_a_space_at_the_same_offsets() -> None:
+    from notecheck.archival import find_archival
+
+    text = "Notes\n1. RGASPI, f.\u00a017, op.\u00a03, d.\u00a045, l.\u202f12.\n"
+    edition = read_edition_text(text, "t.txt")
+    (note,) = edition.notes
+    assert note.text == "RGASPI, f. 17, op. 3, d. 45, l. 12."
+    (found,) = find_archival(note.text, ("RGASPI",))
+    assert found.reference.unit == "45"
+    assert note.span(0, len(note.text)) == edition.source.span(9, len(text) - 1)

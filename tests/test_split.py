@@ -288,3 +288,12 @@ def test_nc303_damaged_ibid_with_its_fix_in_the_right_case() -> None:
 def test_clean_notes_have_no_form_diagnostics() -> None:
     notes = "".join(f"{i}. {n.text}\n" for i, n in enumerate(generated(range(3), 10), start=1))
     assert [d for d in parse_edition(edition_of(notes)).diagnostics if d.code.startswith("NC3")] == []
+
+
+def test_nc301_says_how_an_abbreviated_range_was_read_and_only_then() -> None:
+    parsed = parse_edition(edition_of("1. Jones, Roots, 345-36.\n2. Jones, Roots, 91-87.\n"))
+    messages = [d.message for d in parsed.diagnostics if d.code == "NC301"]
+    assert messages == [
+        "page range 345-36 runs backwards: read by the Chicago rule it is 345-336",
+        "page range 91-87 runs backwards",
+    ]

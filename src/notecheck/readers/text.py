@@ -72,6 +72,9 @@ LOCATOR_ABBREVIATIONS = frozenset(
 )
 
 _LEAD = " \t\ufeff\xa0"
+#: A no-break space (U+00A0, U+2007, U+202F) reads as a space in a note, as in the other readers:
+#: a text exported from a word processor ties ``f.\u00a017``. One character for one, so offsets hold.
+_AS_SPACE = {0x00A0: " ", 0x2007: " ", 0x202F: " "}
 _LABEL = re.compile(
     r"[ \t\ufeff\xa0]*(?:\[(?P<bracketed>\d{1,9}|[0-9A-Za-z|!]{1,5})\]|(?P<core>\d{1,9}|[0-9A-Za-z|!]{1,5})(?P<punct>[.)]))"
 )
@@ -653,7 +656,7 @@ def _assemble(text: str, pieces: Iterable[tuple[int, int]]) -> tuple[str, TextMa
         parts.append(text[start:end])
         map_pieces.append((offset, start, end - start, end - start))
         offset += end - start
-    return "".join(parts), TextMap(tuple(map_pieces))
+    return "".join(parts).translate(_AS_SPACE), TextMap(tuple(map_pieces))
 
 
 def _no_notes(source: Source, reason: str) -> Diagnostic:

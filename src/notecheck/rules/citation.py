@@ -12,7 +12,7 @@ BACKWARD_RANGE = rule(
     "NC301",
     "backward-page-range",
     Severity.ERROR,
-    "page range {printed} runs backwards: read by the Chicago rule it is {first}-{last}",
+    "page range {printed} runs backwards{reading}",
     what="Reports a page, note or chapter range whose end is below its start once an abbreviated "
     "end is expanded by the Chicago rule (Chicago Manual of Style 9.64: `387-91` is 387-391, "
     "`1102-3` is 1102-1103). Leaf ranges inside archival references are the archival rules' "
@@ -69,9 +69,14 @@ def form_diagnostics(
     found: list[Diagnostic] = []
     for start, end, first, last in backward:
         printed = note.text[start:end]
-        found.append(
-            BACKWARD_RANGE.at(note.span(start, end), note=note, printed=printed, first=first, last=last)
+        expanded = f"{first}-{last}"
+        # ``345-36`` says how the Chicago rule reads it; ``91-87`` needs no reading
+        reading = (
+            ""
+            if re.sub(r"\D+", "-", printed.strip()) == expanded
+            else f": read by the Chicago rule it is {expanded}"
         )
+        found.append(BACKWARD_RANGE.at(note.span(start, end), note=note, printed=printed, reading=reading))
     for citation in citations:
         fields = citation.fields
         if fields.missing_comma and "comma_at" in fields.extra:
