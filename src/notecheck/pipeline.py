@@ -511,12 +511,15 @@ class _Settled:
     its citations, their spans) and almost no cyclic garbage (reference counting frees the
     rest), so every collection during them would only walk the same live objects again: about a
     third of the time of a large document. The collector is switched off while the document is
-    checked; :meth:`settle` moves everything alive into the permanent generation
-    (``gc.freeze``), and :meth:`release` freezes what the last stages built too, puts it all in
-    the oldest generation (``gc.unfreeze``, which walks nothing) and switches the collector back
-    on, so the caller's process is as it was and any cyclic garbage of the document is collected
-    by the collector's next full pass. Does nothing when the collector is off or something else
-    has frozen objects (that is the caller's state, not ours to change).
+    checked; :meth:`settle`, after each stage, collects the youngest generation once (what the
+    stage built: one walk over it) and moves what is alive into the permanent generation
+    (``gc.freeze``); :meth:`release` does the same for the last stages, puts it all in the oldest
+    generation (``gc.unfreeze``, which walks nothing) and switches the collector back on, so the
+    caller's process is as it was. The young collection matters: pyparsing leaves reference
+    cycles (a frame holding the exception whose traceback holds the frame), and a finished frame
+    keeps its callers' frames, and so the whole document, alive; frozen, such a cycle would keep
+    a document in memory after the caller let it go. Does nothing when the collector is off or
+    something else has frozen objects (that is the caller's state, not ours to change).
     """
 
     def __init__(self) -> None:
@@ -526,11 +529,13 @@ class _Settled:
 
     def settle(self) -> None:
         if self.active:
+            gc.collect(0)
             gc.freeze()
 
     def release(self) -> None:
         if self.active:
             self.active = False
+            gc.collect(0)
             gc.freeze()
             gc.unfreeze()
             gc.enable()
