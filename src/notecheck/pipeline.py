@@ -154,6 +154,9 @@ def expand_paths(
     explicitly are always kept.
     """
     found: list[Path] = []
+    if root is not None and exclude:
+        with contextlib.suppress(OSError):
+            root = root.resolve()
     for given in paths:
         path = Path(given)
         if not path.is_dir():
@@ -174,10 +177,11 @@ def expand_paths(
 
 
 def _excluded(path: Path, exclude: Sequence[str], root: Path | None) -> bool:
+    """Whether an ``exclude`` glob matches the path, its name or its path below ``root`` (resolved)."""
     names = [path.as_posix(), path.name]
     if root is not None:
         with contextlib.suppress(ValueError, OSError):
-            names.append(path.resolve().relative_to(root.resolve()).as_posix())
+            names.append(path.resolve().relative_to(root).as_posix())
     return any(fnmatch(name, pattern) for name in names for pattern in exclude)
 
 
