@@ -5,6 +5,7 @@ declared abbreviation mentioned with its locator or before its declaration."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -17,10 +18,14 @@ from notecheck.split import _split, parse_edition, parse_note
 
 from .test_grammar import make_note
 
+if TYPE_CHECKING:
+    from notecheck.split.text import Known
 
-def _both_passes(text: str, known: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+
+def _both_passes(text: str, known: Known | None = None) -> list[tuple[str, str]]:
     """(form, text) of each citation; the fast pass and the full splitter must agree."""
     note = make_note(text)
+    known = known or {}
     fast = [(c.form.value, c.text) for c in _split(note, known).citations]
     full = [(c.form.value, c.text) for c in _split(note, known, fast=False).citations]
     assert fast == full
@@ -96,7 +101,8 @@ def test_a_short_form_after_prose_by_an_author_cited_in_full_is_read() -> None:
         ("Kuromiya",),
     )
     assert citation.locator is not None and citation.locator.ranges == ((290, 290),)
-    assert _both_passes(parsed.edition.notes[1].text, frozenset({"Kuromiya"})) == [
+    known = {"Kuromiya": ("Stalin's Industrial Revolution",)}
+    assert _both_passes(parsed.edition.notes[1].text, known) == [
         ("short", "Kuromiya, Stalin's Industrial Revolution, 290")
     ]
 
@@ -115,6 +121,42 @@ def test_prose_with_places_and_numbers_is_not_a_short_form(prose: str) -> None:
         )
     )
     assert parsed.citations[2] == ()
+
+
+_BERLIN_AND_LONDON = (
+    "Notes\n1. Isaiah Berlin, Russian Thinkers (London, 1978), 12.\n"
+    "2. Jack London, The Iron Heel (New York, 1908), 5.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "The poems were printed in Berlin, Rowohlt Verlag, 1923.",
+        "He lived in London, Ontario, 1921-1925.",
+    ],
+)
+def test_a_cited_surname_that_is_also_a_place_is_no_short_form_without_its_title(prose: str) -> None:
+    parsed = parse_edition(read_edition_text(f"{_BERLIN_AND_LONDON}3. {prose}\n4. Ibid., 7.\n"))
+    assert parsed.citations[3] == ()
+    (ibid,) = parsed.citations[4]
+    assert ibid.form is Form.IBID
+    assert not [d for d in parsed.diagnostics if d.note == 3]
+    # a surname given without titles never reads a short form in prose
+    assert parse_note(make_note(prose), known_authors=["Berlin", "London"]) == []
+
+
+def test_a_known_surname_that_names_no_title_does_not_hide_a_later_one() -> None:
+    parsed = parse_edition(
+        read_edition_text(
+            f"{_BERLIN_AND_LONDON}3. It appeared in Berlin, Rowohlt, in 1923 and is discussed in"
+            " London, The Iron Heel, 7.\n4. It is discussed in Berlin, Russian Thinkers, 40.\n"
+        )
+    )
+    assert [(c.form, c.text, c.fields.authors) for c in parsed.citations[3]] == [
+        (Form.SHORT, "London, The Iron Heel, 7", ("London",))
+    ]
+    assert [(c.form, c.text) for c in parsed.citations[4]] == [(Form.SHORT, "Berlin, Russian Thinkers, 40")]
 
 
 # --- declared abbreviations: a mention's locator, a mention before the declaration ----------------

@@ -27,11 +27,15 @@ until a note is split.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from notecheck.models import Citation, Diagnostic, Edition, Form, Note, Segment
 from notecheck.split.records import Declaration, _Result
+
+if TYPE_CHECKING:
+    from notecheck.split.text import Known
 
 __all__ = ["Declaration", "ParsedEdition", "parse_edition", "parse_note", "segment_note"]
 
@@ -50,42 +54,59 @@ class ParsedEdition:
         return [c for note in self.edition.notes for c in self.citations.get(note.index, ())]
 
 
-def segment_note(note: Note, *, known_authors: Iterable[str] = ()) -> list[Segment]:
+def segment_note(
+    note: Note, *, known_authors: Iterable[str] | Mapping[str, Iterable[str]] = ()
+) -> list[Segment]:
     """The note's segments (citations, commentary, separators), concatenating to its text.
 
     Args:
         note: a note from a reader.
-        known_authors: surnames of authors cited elsewhere in the edition; a short form that
-            starts with one of them and lacks the comma after it is read as ``Author Title``.
+        known_authors: surnames of authors cited elsewhere in the edition, or each surname with
+            the titles of that author's full citations. A short form that starts with one of them
+            and lacks the comma after it is read as ``Author Title``; one in running prose
+            (``described in Kuromiya, Stalin's Industrial Revolution, 290``) only when it names
+            one of that author's titles, so surnames given without titles never read one there.
     """
-    return list(_split(note, frozenset(known_authors)).segments)
+    return list(_split(note, _known(known_authors)).segments)
 
 
-def parse_note(note: Note, *, known_authors: Iterable[str] = ()) -> list[Citation]:
+def parse_note(
+    note: Note, *, known_authors: Iterable[str] | Mapping[str, Iterable[str]] = ()
+) -> list[Citation]:
     """The citations of one note, in order (see :func:`segment_note` for ``known_authors``)."""
     return [s.citation for s in segment_note(note, known_authors=known_authors) if s.citation is not None]
+
+
+def _known(known_authors: Iterable[str] | Mapping[str, Iterable[str]]) -> Known:
+    """Surnames, with or without their titles, as the splitter's ``surname -> titles``."""
+    if isinstance(known_authors, Mapping):
+        return {surname: tuple(titles) for surname, titles in known_authors.items()}
+    return dict.fromkeys(known_authors, ())
 
 
 def parse_edition(edition: Edition) -> ParsedEdition:
     """Split every note of an edition and run the citation-form checks (NC3xx).
 
-    Two passes: the first collects the surnames of every full citation's authors, the second
-    uses them to read short forms that lost the comma after the author
-    (``Medvedev Let History Judge, 60``).
+    Two passes: the first collects the surnames of every full citation's authors and editors,
+    with the titles cited under each, the second uses them to read short forms that lost the
+    comma after the author (``Medvedev Let History Judge, 60``) or stand in prose after ``in``
+    (``described in Kuromiya, Stalin's Industrial Revolution, 290``).
     """
     from notecheck.rules import citation as rules
     from notecheck.split.splitter import _may_cite_known_in_prose
     from notecheck.split.text import _surname
 
     parsed = ParsedEdition(edition)
-    first = {note.index: _split(note, frozenset()) for note in edition.notes}
-    known = frozenset(
-        _surname(author)
-        for result in first.values()
-        for c in result.citations
-        if c.form is Form.FULL
-        for author in (*c.fields.authors, *c.fields.editors)
-    )
+    first = {note.index: _split(note, {}) for note in edition.notes}
+    titles: dict[str, dict[str, None]] = {}
+    for result in first.values():
+        for c in result.citations:
+            if c.form is Form.FULL:
+                for author in (*c.fields.authors, *c.fields.editors):
+                    listed = titles.setdefault(_surname(author), {})
+                    if c.fields.title:
+                        listed[c.fields.title] = None
+    known: Known = {surname: tuple(listed) for surname, listed in titles.items()}
     # Every abbreviation the notes declare, wherever: a mention before its declaration is read
     # too (the resolver reports it as used too early).
     declared = [(index, d.abbreviation) for index, result in first.items() for d in result.declarations]
@@ -108,7 +129,7 @@ def parse_edition(edition: Edition) -> ParsedEdition:
 
 def _split(
     note: Note,
-    known_authors: frozenset[str],
+    known_authors: Known,
     *,
     fast: bool = True,
     declared: tuple[tuple[str, int], ...] = (),
@@ -135,7 +156,7 @@ def _may_mention(text: str, declared: tuple[tuple[str, int], ...]) -> bool:
     return any(a.split() and a.split()[0].casefold() in lowered for a, _ in declared)
 
 
-def _may_lack_comma(citation: Citation, known: frozenset[str]) -> bool:
+def _may_lack_comma(citation: Citation, known: Known) -> bool:
     """Whether a bare short form starts with a known author's surname (``Medvedev Let ...``)."""
     if not citation.fields.extra.get("bare") or not citation.fields.title:
         return False

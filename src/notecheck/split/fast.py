@@ -28,6 +28,7 @@ from notecheck.split.text import (
     _SIGNAL,
     _TRAILING_END,
     _WORD,
+    Known,
     _after_signal,
     _clean,
     _fields,
@@ -102,7 +103,7 @@ def _possessive(text: str) -> bool:
 _MONTH_CUE = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
 
 
-def _lean_split(note: Note, known: frozenset[str]) -> _Result | None:
+def _lean_split(note: Note, known: Known) -> _Result | None:
     """The fast first pass over a note made of common forms, or None to leave it to the full
     splitter.
 
@@ -279,7 +280,7 @@ def _lean_clauses(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, in
 _SHARED: Final = "shared"
 
 
-def _lean_clause(text: str, start: int, end: int, known: frozenset[str]) -> _Read | Literal["shared"] | None:
+def _lean_clause(text: str, start: int, end: int, known: Known) -> _Read | Literal["shared"] | None:
     """One clause: a citation, None for commentary, :data:`_SHARED` for a clause with
     parentheses or with a quoted title and a date (publication data, a journal or newspaper
     tail) or an archival reference, or :class:`_Decline`."""
@@ -343,7 +344,7 @@ def _ibid_fields(signal: str | None) -> CitationFields:
     return _fields({"signal": signal}, {})
 
 
-def _lean_plain_short(text: str, start: int, end: int, known: frozenset[str]) -> _Read:
+def _lean_plain_short(text: str, start: int, end: int, known: Known) -> _Read:
     """``Doe and Roe, Short Title, 12``: :meth:`_NoteSplitter._short_at` for a clause whose
     locator starts at the first comma after the last word that is not a locator word."""
     body = _after_signal(text, start, end)

@@ -26,6 +26,7 @@ from notecheck.split.text import (
     _THESIS,
     _UNPUBLISHED,
     _VOLUME,
+    Known,
     _assign_role,
     _clean,
     _Element,
@@ -111,7 +112,7 @@ def _short_fields(
     text: str,
     body_start: int,
     head_end: int,
-    known: frozenset[str],
+    known: Known,
     fields: dict[str, Any],
     extra: dict[str, str],
 ) -> bool | None:

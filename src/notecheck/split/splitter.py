@@ -75,6 +75,7 @@ from notecheck.split.text import (
     _WORD,
     _WS,
     _YEAR_GROUP,
+    Known,
     _after_signal,
     _clean,
     _direction,
@@ -105,7 +106,7 @@ _COLLECTION_CUE = re.compile(r"Archiv|Librar|Record|Museum|Societ|Institut|Colle
 _NOT_IN_COLLECTION = re.compile(r"[()\"“”]")
 
 
-def _may_cite_known_in_prose(text: str, known: frozenset[str]) -> bool:
+def _may_cite_known_in_prose(text: str, known: Known) -> bool:
     """Whether ``text`` has a known author's surname and a comma after a lead-in (``described in
     Kuromiya, ...``): where :meth:`_NoteSplitter._detect_known_in_prose` may find a short form."""
     if not known:
@@ -113,12 +114,25 @@ def _may_cite_known_in_prose(text: str, known: frozenset[str]) -> bool:
     return any(match.group("surname") in known for match in _NAME_AFTER_LEAD_IN.finditer(text))
 
 
+def _names_a_title(short: str, titles: tuple[str, ...]) -> bool:
+    """Whether a short title names one of ``titles``: every distinctive word of it is in one of
+    them (``Stalin's Industrial Revolution`` of *Stalin's Industrial Revolution: Politics and
+    Workers*), or it is as close to one's main title as an OCR-damaged title is (the resolver's
+    :func:`~notecheck.resolver.match.similarity`)."""
+    from notecheck.bibliography import title_words
+    from notecheck.resolver.match import SAME_TITLE, main_title, similarity
+
+    words = set(title_words(short))
+    return any(
+        (words and words <= set(title_words(title))) or similarity(short, main_title(title)) >= SAME_TITLE
+        for title in titles
+    )
+
+
 class _NoteSplitter:
     """Everything found in one note; one instance per note and per pass."""
 
-    def __init__(
-        self, note: Note, known_authors: frozenset[str], declared: tuple[tuple[str, int], ...] = ()
-    ) -> None:
+    def __init__(self, note: Note, known_authors: Known, declared: tuple[tuple[str, int], ...] = ()) -> None:
         self.note = note
         self.text = note.text
         self.known = known_authors
@@ -1107,17 +1121,26 @@ class _NoteSplitter:
         """A short form at the end of a sentence of prose, by an author the edition cites in
         full: ``The mobilization is described in Kuromiya, Stalin's Industrial Revolution, 290``.
 
-        Only after a lead-in (``in``, ``see``, ``from``) and only for a known surname: a place
-        (``born in Moscow, Russia, 1905``) is not read as an author.
+        Only after a lead-in (``in``, ``see``, ``from``), only for a known surname and only when
+        the words after it name one of that author's titles: a place (``born in Moscow, Russia,
+        1905``), or one that is also a cited author's surname (``printed in Berlin, Rowohlt
+        Verlag, 1923`` with Isaiah Berlin cited in full), is not read as an author. A known
+        surname that fails does not hide a later one in the clause.
         """
         text = self.text
         for match in _NAME_AFTER_LEAD_IN.finditer(text, clause.start, clause.end):
-            if match.group("surname") not in self.known:
+            surname = match.group("surname")
+            if surname not in self.known:
                 continue
             found = self._short_at(match.start("surname"), clause.end)
-            if found is not None and found.fields.authors:
+            if (
+                found is not None
+                and found.fields.authors
+                and found.fields.title
+                and _names_a_title(found.fields.title, self.known[surname])
+            ):
                 self.candidates.append(found)
-            return
+                return
 
     # declarations ----------------------------------------------------------------------------
     def _detect_declaration(self, clause: _Clause) -> None:

@@ -4,6 +4,7 @@ sentence ends — and the grammar's recognisers (:mod:`notecheck.grammar`) as co
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, cast
@@ -12,9 +13,12 @@ from notecheck import grammar as g
 from notecheck.models import CitationFields, Segment
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     import pyparsing as pp
+
+#: The authors the edition cites in full: surname -> the titles of their full citations. A short
+#: form by one of them may lack its comma (``Medvedev Let History Judge``) or stand in prose
+#: (``described in Kuromiya, Stalin's Industrial Revolution, 290``) if it names one of the titles.
+Known = Mapping[str, tuple[str, ...]]
 
 
 #: Whitespace runs, collapsed by :func:`_clean`.
