@@ -55,3 +55,81 @@ def test_a_line_seen_once_or_ending_a_sentence_stays_in_its_note() -> None:
     edition = read_edition_text(text)
     assert [n.text.count("Magnitogorsk") for n in edition.notes] == [1, 1, 1, 1]
     assert edition.skipped == ()
+
+
+def test_a_wrapped_year_or_a_repeated_short_citation_is_note_text_not_furniture() -> None:
+    # a year alone on its line with no page break around it, and a short-form citation that two
+    # notes wrap onto a line of its own (different pages): both are text of their notes
+    text = (
+        "Notes\n"
+        "1. On the city see\n"
+        "Kotkin, Magnetic Mountain, 72\n"
+        "and the plan.\n"
+        "2. Ibid.; also\n"
+        "Kotkin, Magnetic Mountain, 74\n"
+        "3. On the strikes of\n"
+        "1905\n"
+        "see Ibid., 80.\n"
+    )
+    edition = read_edition_text(text)
+    assert [n.text for n in edition.notes] == [
+        "On the city see\nKotkin, Magnetic Mountain, 72\nand the plan.",
+        "Ibid.; also\nKotkin, Magnetic Mountain, 74",
+        "On the strikes of\n1905\nsee Ibid., 80.",
+    ]
+    assert edition.skipped == ()
+
+
+def test_a_line_repeated_only_inside_the_notes_is_not_a_head_for_its_trailing_number() -> None:
+    text = (
+        "Notes\n"
+        "1. On the first wave of\n"
+        "strikes at the Putilov works in 1905\n"
+        "2. On the second wave of\n"
+        "strikes at the Putilov works in 1917\n"
+    )
+    edition = read_edition_text(text)
+    assert [n.text.count("Putilov") for n in edition.notes] == [1, 1]
+    assert edition.skipped == ()
+
+
+def test_a_page_number_needs_a_blank_line_or_a_rising_run_of_page_numbers() -> None:
+    text = (
+        "Notes\n"
+        "1. Kotkin, Magnetic Mountain (Berkeley, 1995), 72, on the\n"
+        "\n"
+        "312\n"
+        "city of Magnitogorsk.\n"
+        "2. Ibid., 73, on the plant and\n"
+        "313\n"
+        "its workers.\n"
+        "3. Ibid., 75, on the plant and\n"
+        "314\n"
+        "its workers.\n"
+    )
+    edition = read_edition_text(text)
+    assert [n.text for n in edition.notes] == [
+        "Kotkin, Magnetic Mountain (Berkeley, 1995), 72, on the\n\ncity of Magnitogorsk.",
+        "Ibid., 73, on the plant and\nits workers.",
+        "Ibid., 75, on the plant and\nits workers.",
+    ]
+    assert [(s.span.line, s.reason) for s in edition.skipped] == [
+        (4, "page number or running head"),
+        (7, "page number or running head"),
+        (10, "page number or running head"),
+    ]
+
+
+def test_years_wrapped_in_two_notes_are_not_a_run_of_page_numbers() -> None:
+    text = (
+        "Notes\n"
+        "1. On the strikes of\n"
+        "1905\n"
+        "see Kotkin, Magnetic Mountain, 80.\n"
+        "2. On the strikes of\n"
+        "1906\n"
+        "see Ibid., 81.\n"
+    )
+    edition = read_edition_text(text)
+    assert ["1905" in edition.notes[0].text, "1906" in edition.notes[1].text] == [True, True]
+    assert edition.skipped == ()

@@ -260,11 +260,15 @@ def is_debris(text: str) -> bool:
 
 
 #: A line that is only a page number.
-_PAGE_NUMBER = re.compile(r"[ \t\xa0]*\d{1,4}[ \t\xa0]*")
+_PAGE_NUMBER = re.compile(r"[ \t\xa0]*(\d{1,4})[ \t\xa0]*")
 #: A page number at either end of a running head (``248 Reginald E. Zelnik``).
 _FOLIO_ENDS = re.compile(r"^\d{1,4}\s+|\s+\d{1,4}$")
+_FOLIO = re.compile(r"^(\d{1,4})\s|\s(\d{1,4})$")
 #: A running head is a short line: at most this many characters, at least the minimum.
 _HEAD_MAX, _HEAD_MIN = 80, 8
+#: Consecutive page numbers of a run differ by at least 1 and at most this (a page OCR lost);
+#: a run of page numbers alone on their lines is pagination from this many on.
+_PAGE_STEP, _PAGE_RUN = 2, 3
 
 
 def _head_key(stripped: str) -> str:
@@ -273,44 +277,91 @@ def _head_key(stripped: str) -> str:
     return " ".join(_FOLIO_ENDS.sub("", stripped).split()).casefold()
 
 
+def _citation_shaped(stripped: str) -> bool:
+    """Whether a short line reads as a citation: comma-separated parts (author, title, locator),
+    at least three, or two whose last carries a number (``Kotkin, Magnetic Mountain, 72``)."""
+    parts = [part.strip() for part in stripped.split(",")]
+    if len(parts) < 2 or not all(parts):
+        return False
+    return len(parts) >= 3 or any(c.isdigit() for c in parts[-1])
+
+
 def _page_furniture(lines: Sequence[_Line], first: int, stop: int) -> set[int]:
-    """Indices of ``lines[first:stop]`` that are page furniture the OCR kept: a line that is only a
-    page number, and a running head: a short line that does not end a sentence or a clause and,
-    without its page number, is a whole line elsewhere in the file too, where it is a head by
-    other evidence as well (it is also a line of the body, carries a page number, or stands next
-    to a page number). Two notes that wrap the same words are not heads."""
+    """Indices of ``lines[first:stop]`` that are page furniture the OCR kept. When in doubt a line
+    stays in its note: nothing is left out on the strength of its shape or of repeating alone.
+
+    * A page number: a line that is only a number, next to a blank line (a page break), or one of
+      a run of at least three page numbers of the file that rise one or two pages at a time (the
+      numbers alone on a line and those at the ends of repeated lines, in line order), or next to
+      a running head that is also a line outside the notes. Two years wrapped in two notes are not
+      a run.
+    * A running head: a short line that does not end a sentence or a clause, does not read as a
+      citation, and, without its page number, is a whole line elsewhere in the file too; it must
+      also be a line outside the notes or stand next to a page number. Two notes that wrap the
+      same words, or the same short citation at different pages, are not heads.
+    """
     counts: dict[str, int] = {}
     outside: set[str] = set()
+    keys: dict[int, str] = {}
     for index, line in enumerate(lines):
         stripped = line.text.strip()
         if stripped and len(stripped) <= _HEAD_MAX:
             key = _head_key(stripped)
             counts[key] = counts.get(key, 0) + 1
-            if not first <= index < stop:
+            if first <= index < stop:
+                keys[index] = key
+            else:
                 outside.add(key)
-    numbers = {
-        i
-        for i in range(first, stop)
-        if len(lines[i].text) <= _HEAD_MAX and _PAGE_NUMBER.fullmatch(lines[i].text)
-    }
-    found = set(numbers)
-    for index in range(first, stop):
-        text = lines[index].text
-        if lines[index].blank or index in numbers:
+    # The page numbers of the file in line order: whole lines, and the ends of repeated lines.
+    pages: list[tuple[int, int]] = []
+    bare: set[int] = set()
+    heads: dict[int, bool] = {}
+    for index, line in enumerate(lines):
+        if line.blank or len(line.text) > _HEAD_MAX:
             continue
-        stripped = text.strip()
-        if len(stripped) > _HEAD_MAX:
+        number = _PAGE_NUMBER.fullmatch(line.text)
+        if number is not None:
+            pages.append((index, int(number.group(1))))
+            bare.add(index)
             continue
-        key = _head_key(stripped)
-        if not (
-            len(key) >= _HEAD_MIN
-            and counts.get(key, 0) >= 2
-            and stripped[-1:] not in ".,;:"
-            and _LABEL.match(stripped[:24]) is None
+        stripped = line.text.strip()
+        if first <= index < stop:
+            key = keys[index]
+            if not (
+                len(key) >= _HEAD_MIN
+                and counts.get(key, 0) >= 2
+                and stripped[-1:] not in ".,;:"
+                and _LABEL.match(stripped[:24]) is None
+                and not _citation_shaped(stripped)
+            ):
+                continue
+            heads[index] = key in outside
+        folio = _FOLIO.search(stripped)
+        if folio is not None and counts.get(_head_key(stripped), 0) >= 2 and not _citation_shaped(stripped):
+            pages.append((index, int(folio.group(1) or folio.group(2))))
+    # Runs of page numbers rising one or two pages at a time; a run of three or more is pagination.
+    run_of: list[int] = []
+    run_sizes: list[int] = []
+    for position, (_, value) in enumerate(pages):
+        if position and 0 < value - pages[position - 1][1] <= _PAGE_STEP:
+            run_sizes[-1] += 1
+        else:
+            run_sizes.append(1)
+        run_of.append(len(run_sizes) - 1)
+    found: set[int] = set()
+    for position, (index, _) in enumerate(pages):
+        if not (first <= index < stop and index in bare):
+            continue
+        if (
+            (index > 0 and lines[index - 1].blank)
+            or (index + 1 < len(lines) and lines[index + 1].blank)
+            or run_sizes[run_of[position]] >= _PAGE_RUN
+            or heads.get(index - 1, False)
+            or heads.get(index + 1, False)
         ):
-            continue
-        folio = _FOLIO_ENDS.search(stripped) is not None
-        if key in outside or folio or index - 1 in numbers or index + 1 in numbers:
+            found.add(index)
+    for index, outside_too in heads.items():
+        if outside_too or index - 1 in found or index + 1 in found:
             found.add(index)
     return found
 
