@@ -84,6 +84,51 @@ def test_and_inside_one_citation_does_not_cut_it(text: str, expected: list[tuple
     assert [(c.form.value, c.text) for c in parse_note(make_note(text))] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "authors", "title"),
+    [
+        # the left side is no complete citation ending in a locator; no title after the comma
+        (
+            "Lenin, Selected Works 1917-1923, and Other Essays, ed. Smith (Moscow, 1990), 12.",
+            ("Lenin",),
+            "Selected Works 1917-1923, and Other Essays",
+        ),
+        # a publication group follows in the clause: the "and" is inside the title
+        (
+            "John Smith, Labor in 1905, and After, Its Legacy (Chicago, 1990), 12.",
+            ("John Smith",),
+            "Labor in 1905, and After, Its Legacy",
+        ),
+        (
+            "Smith, Labor, 1905, and After, Its Legacy (Chicago, 1990), 12.",
+            ("Smith",),
+            "Labor, 1905, and After, Its Legacy",
+        ),
+    ],
+)
+def test_and_inside_a_full_citations_title_does_not_cut_it(
+    text: str, authors: tuple[str, ...], title: str
+) -> None:
+    (citation,) = parse_note(make_note(text))
+    assert (citation.form, citation.text, citation.fields.authors, citation.fields.title) == (
+        Form.FULL,
+        text.rstrip("."),
+        authors,
+        title,
+    )
+    assert citation.locator is not None and citation.locator.ranges == ((12, 12),)
+    _both_passes(text)
+
+
+def test_and_after_a_full_citation_with_its_locator_cuts_before_a_short_form() -> None:
+    text = "Alan Smith, The Revolution (London, 1920), 12, and Wood, The Baba, 220; see also Ibid., 4."
+    assert _both_passes(text) == [
+        ("full", "Alan Smith, The Revolution (London, 1920), 12"),
+        ("short", "Wood, The Baba, 220"),
+        ("ibid", "see also Ibid., 4"),
+    ]
+
+
 # --- a short form in prose by a known author ------------------------------------------------------
 
 

@@ -557,10 +557,14 @@ QUOTE_MARK = pp.Regex(r"“|”|\"|''|(?<!\w)tI(?=[A-Z])").set_name("quotation m
 DAMAGED_OPEN_QUOTE = pp.Regex(r"(?:If|tI|II)(?=[A-Z])")("damaged_quote").set_name("damaged opening quote")
 #: ``and``/``or`` opening a clause (not part of the citation after it).
 LEADING_AND = pp.Regex(r"(?:and|or)\s+").set_name("leading and")
-#: ``, and`` between a locator's number and a name followed by a comma: two citations joined in
-#: one clause (``see Wood, The Baba, 220, and Lapidus, Women in Soviet Society, 66``).
+#: ``, and`` between a locator's number and what starts like a citation -- a name, a comma and a
+#: title (capitalised or quoted) or ``op. cit.``: two citations joined in one clause
+#: (``see Wood, The Baba, 220, and Lapidus, Women in Soviet Society, 66``). Only a candidate cut:
+#: the splitter also wants a complete citation on the left and no publication group on the right
+#: (``Lenin, Selected Works 1917-1923, and Other Essays, ed. Smith (Moscow, 1990)`` is one title).
 CITATION_AND = pp.Regex(
-    r"(?<=\d),\s+and\s+(?=(?:[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*\s+){0,3}[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’-]+,)"
+    r"(?<=\d),\s+and\s+(?=(?:[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*\s+){0,3}[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’-]+,"
+    r"\s*(?:[\"“‘'A-ZÀ-ÖØ-ÞА-ЯЁ]|(?i:op|loc)\.\s*cit\.))"
 ).set_name("and between citations")
 #: ``op. cit.``, ``loc. cit.`` (any case).
 CONVENTION = pp.Regex(r"(?P<convention>op\.\s*cit\.|loc\.\s*cit\.)", flags=re.I).set_name("op. cit.")

@@ -114,6 +114,13 @@ def _may_cite_known_in_prose(text: str, known: Known) -> bool:
     return any(match.group("surname") in known for match in _NAME_AFTER_LEAD_IN.finditer(text))
 
 
+def _is_publication_group(text: str, start: int, end: int) -> bool:
+    """Whether the parenthesis ``text[start:end]`` is publication data with a place or a
+    publisher: ``(Chicago, 1990)``, not a bare ``(1976)``."""
+    group = _PUB_GROUP.fullmatch(text, start, end)
+    return group is not None and bool(group.group("inner")) and _valid_pub_inner(group)
+
+
 def _names_a_title(short: str, titles: tuple[str, ...]) -> bool:
     """Whether a short title names one of ``titles``: every distinctive word of it is in one of
     them (``Stalin's Industrial Revolution`` of *Stalin's Industrial Revolution: Politics and
@@ -232,9 +239,6 @@ class _NoteSplitter:
         for match in _SEMICOLON.finditer(text, start, end):
             if not blocked[match.start() - start]:
                 cuts.append((match.start(), match.start() + 1, False))
-        for match in _CITATION_AND.finditer(text, start, end):
-            if not blocked[match.start() - start]:
-                cuts.append((match.start(), match.start() + 1, True))
         for match in _SENTENCE_END.finditer(text, start, end):
             position = match.start()
             if self._is_abbreviation(position):
@@ -243,6 +247,16 @@ class _NoteSplitter:
             if blocked[position - start] and blocked[min(match.end(), end) - 1 - start]:
                 continue
             cuts.append((match.end(), match.end(), True))
+        stops = sorted(cut[0] for cut in cuts)
+        for match in _CITATION_AND.finditer(text, start, end):
+            position = match.start()
+            if blocked[position - start]:
+                continue
+            begin = max((cut[1] for cut in cuts if cut[0] <= position), default=start)
+            following = bisect_right(stops, position)
+            stop = stops[following] if following < len(stops) else end
+            if self._joins_citations(begin, position, match.end(), stop):
+                cuts.append((position, position + 1, True))
         cuts.sort()
         clauses: list[_Clause] = []
         begin, soft = start, False
@@ -253,6 +267,23 @@ class _NoteSplitter:
         if end > begin:
             clauses.append(_Clause(begin, end, soft))
         return [self._trim(c) for c in clauses if self.text[c.start : c.end].strip()]
+
+    def _joins_citations(self, begin: int, comma: int, after: int, stop: int) -> bool:
+        """Whether the ``, and`` at ``comma`` joins two citations of the clause ``[begin, stop)``:
+        the text before it is a complete citation ending in a locator, and no publication group
+        ``(Place, Year)`` follows before ``stop`` (the ``and`` is then inside a full citation's
+        title: ``Labor in 1905, and After, Its Legacy (Chicago, 1990), 12``)."""
+        left = self._trim(_Clause(begin, comma, False))
+        split = self._locator_split(left.start, left.end)
+        if split is None or not self.text[left.start : split[0]].strip():
+            return False
+        first = bisect_left(self.parens, (after, after))
+        for paren_start, paren_end in self.parens[first:]:
+            if paren_start >= stop:
+                break
+            if paren_end <= stop and _is_publication_group(self.text, paren_start, paren_end):
+                return False
+        return True
 
     def _trim(self, clause: _Clause) -> _Clause:
         piece = self.text[clause.start : clause.end]
