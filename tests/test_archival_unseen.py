@@ -3,11 +3,14 @@ resolved to the wrong file: ``; d. 45, l. 3`` after a reference, and ``Ibid., d.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from notecheck.archival import find_archival
+from notecheck.archival import _PARTIAL_LEAD, find_archival
 from notecheck.archival_grammar import parse, parse_at, reference_grammar
 from notecheck.baseline import Baseline
 from notecheck.config import DEFAULT_ARCHIVES, Config
@@ -85,3 +88,23 @@ def test_they_inherit_the_fond_and_opis_and_resolve_to_their_own_file(tmp_path: 
         ("16", "5", "5785"),
         ("16", "6", "9"),
     ]
+
+
+#: The lead before a continuation as it was before it was made linear (kept to compare with).
+_QUADRATIC_LEAD = re.compile(r"\s*(?:;\s*(?:and\s+|see\s+also\s+|see\s+|cf\.\s+)?|,?\s+and\s+)")
+
+
+@given(st.text(alphabet=" \t\n;,.andseolcfx", max_size=30), st.integers(min_value=0, max_value=3))
+def test_the_lead_before_a_continuation_matches_what_it_matched_before(text: str, at: int) -> None:
+    old = _QUADRATIC_LEAD.match(text, min(at, len(text)))
+    new = _PARTIAL_LEAD.match(text, min(at, len(text)))
+    assert (old and old.span()) == (new and new.span())
+
+
+@pytest.mark.parametrize(
+    "text", ["  ; and ", " , and ", "\tand\n", "; see also ", ";see ", "; cf. ", ";", "and ", " x"]
+)
+def test_the_lead_before_a_continuation_on_its_forms(text: str) -> None:
+    old = _QUADRATIC_LEAD.match(text)
+    new = _PARTIAL_LEAD.match(text)
+    assert (old and old.span()) == (new and new.span())

@@ -97,6 +97,10 @@ CASES: dict[str, tuple[str, Build]] = {
         "text",
         lambda n: f"Notes\n1. RGASPI, f. 1, op. 2, d. 3, l. 4. {'Ibid. ' * n}\n".encode(),
     ),
+    "spaces after an archival reference": (
+        "text",
+        lambda n: f"Notes\n1. RGASPI, f. 1, op. 2, d. 3, l. 4{' ' * n}x\n".encode(),
+    ),
     "ocr citations": (
         "text",
         text_note("Kanatchikov, A Radical Worker, 45. lbid., 47. RTsKhIDNI, f. 17, l. 4. "),

@@ -213,8 +213,10 @@ def find_archival(
 
 
 #: What may stand between a reference and a continuation below its fond: ``; ``, ``; and ``,
-#: ``; see also ``, `` and ``.
-_PARTIAL_LEAD = re.compile(r"\s*(?:;\s*(?:and\s+|see\s+also\s+|see\s+|cf\.\s+)?|,?\s+and\s+)")
+#: ``; see also ``, `` and ``. Possessive quantifiers, so a long run of white space that no
+#: ``;``, ``,`` or ``and`` follows is scanned once, not once per character (it runs after every
+#: reference).
+_PARTIAL_LEAD = re.compile(r"\s++and\s+|\s*+(?:;\s*+(?:and\s+|see\s+(?:also\s+)?|cf\.\s+)?|,\s+and\s+)")
 #: An ibid (OCR damage included) and its comma, before a continuation below the fond.
 _IBID_PARTIAL = re.compile(r"(?<![\w!|])[IiLl!1|]bid(?:em)?\.?\s*,\s*(?=(?:[oO0]p|[dD]|[eE]d)\W)")
 
