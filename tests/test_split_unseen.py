@@ -5,7 +5,7 @@ declared abbreviation mentioned with its locator or before its declaration."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -54,6 +54,46 @@ def test_names_joined_by_commas_alone_are_one_author_and_a_title(
     (citation,) = parse_note(make_note(text))
     assert (citation.form, citation.fields.authors, citation.fields.title) == (Form.SHORT, authors, title)
     _both_passes(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "authors", "title"),
+    [
+        (
+            "Smith, Peasants and Workers, Soviet Russia, 12.",
+            ("Smith",),
+            "Peasants and Workers, Soviet Russia",
+        ),
+        ("Smith, Jones and Brown, Old Mills, 12.", ("Smith",), "Jones and Brown, Old Mills"),
+        ("Smith, Jones, and Brown, Old Mills, 12.", ("Smith", "Jones", "Brown"), "Old Mills"),
+        ("Smith, Jones, et al., Old Mills, 12.", ("Smith", "Jones"), "Old Mills"),
+    ],
+)
+def test_several_authors_of_a_short_form_need_the_serial_comma_as_in_a_full_head(
+    text: str, authors: tuple[str, ...], title: str
+) -> None:
+    (citation,) = parse_note(make_note(text))
+    assert (citation.form, citation.fields.authors, citation.fields.title) == (Form.SHORT, authors, title)
+    _both_passes(text)
+
+
+def test_the_whole_notes_clauses_are_computed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mention of a declared abbreviation finds its locator in the clauses ``run`` computed."""
+    from notecheck.split.splitter import _NoteSplitter
+
+    note = make_note("The speech is printed in Istoriia metro, 45; see also Wood, The Baba, 12.")
+    wholes: list[tuple[int, int]] = []
+    clauses = _NoteSplitter._clauses
+
+    def counted(self: _NoteSplitter, start: int, end: int) -> list[Any]:
+        if (start, end) == (0, len(note.text)):
+            wholes.append((start, end))
+        return clauses(self, start, end)
+
+    monkeypatch.setattr(_NoteSplitter, "_clauses", counted)
+    result = _split(note, {}, declared=(("Istoriia metro", 0),))
+    assert [c.text for c in result.citations] == ["Istoriia metro, 45", "see also Wood, The Baba, 12"]
+    assert len(wholes) == 1
 
 
 # --- two citations joined by ", and" --------------------------------------------------------------

@@ -87,25 +87,28 @@ def _short_head(raw: str) -> _ShortHead | None:
     return _ShortHead(authors, et_al, last, quote, title, _title_like(title, _SHORT_HEAD_MAX_WORDS))
 
 
-#: ``and`` or ``&`` between two names of a list.
-_AUTHOR_JOIN_WORD = re.compile(r"\s(?:and|&)\s")
-
-
 def _author_count(parts: list[str]) -> int | None:
     """How many of a short form's comma-separated ``parts`` are its authors (the rest is the
     title), or None when they cannot be ``Author(s), Title``.
 
     Names joined by commas alone are one author and a title that has commas (``Goldman, Women,
-    the State and Revolution``): a list of several authors ends in ``and`` or ``et al.``
-    (``Smith, Jones, and Brown, Title``). The longest such list of names wins.
+    the State and Revolution``), and so is a name before a title with ``and`` in it (``Smith,
+    Peasants and Workers, Soviet Russia``): a list of several authors ends in a serial ``, and``
+    or ``et al.`` (``Smith, Jones, and Brown, Title``), as a full citation's does
+    (:func:`_ends_author_list`). The longest such list of names wins.
     """
     for count in range(len(parts) - 1, 0, -1):
-        names = _NAME_LIST.fullmatch(", ".join(parts[:count]))
-        if names is None:
-            continue
-        if count == 1 or names.group("etal") or _AUTHOR_JOIN_WORD.search(names.group("names")):
+        if _ends_author_list(count, parts[count - 1]) and _NAME_LIST.fullmatch(", ".join(parts[:count])):
             return count
     return None
+
+
+def _ends_author_list(count: int, last: str) -> bool:
+    """Whether ``count`` comma-separated parts, the last of them ``last``, can be a whole list of
+    authors: one part (``Doe``, ``Doe and Roe``), or several whose last starts with ``and``/``&``
+    (the serial comma: ``Doe, Roe, and Poe``) or ends in ``et al.``. ``A, B and C`` reads as a
+    name and a title; short forms and full citations' heads both ask this."""
+    return count == 1 or bool(_AUTHOR_JOIN.match(last))
 
 
 def _short_fields(
@@ -204,14 +207,14 @@ def _head_authors(elements: list[_Element], fields: dict[str, Any], extra: dict[
         if not _ROLE_BARE.fullmatch(_clean(elements[k].text)):
             continue
         editors = _NAME_LIST.fullmatch(", ".join(_clean(e.text) for e in elements[:k]))
-        if editors and _AUTHOR_JOIN.match(_clean(elements[k - 1].text)):
+        if editors and _ends_author_list(k, _clean(elements[k - 1].text)):
             _assign_role(_clean(elements[k].text), _names(editors)[0], fields, extra)
             return k + 1
     for k in range(len(elements) - 1, 0, -1):
+        if not _ends_author_list(k, _clean(elements[k - 1].text)):
+            continue
         authors = _NAME_LIST.fullmatch(", ".join(_clean(e.text) for e in elements[:k]))
-        # several authors are "A, B, and C" (serial comma): "A, B and C" reads as a title
-        several = k == 1 or _AUTHOR_JOIN.match(_clean(elements[k - 1].text))
-        if authors and several and _is_title_element(_clean(elements[k].text)):
+        if authors and _is_title_element(_clean(elements[k].text)):
             fields["authors"], et_al = _names(authors)
             if et_al:
                 extra["et_al"] = "true"

@@ -168,7 +168,10 @@ class _NoteSplitter:
             if e - s <= _MAX_PAREN and self._depth(s) <= _MAX_DEPTH and self._is_text_paren(s, e)
         ]
         for start, end in regions:
-            clauses = self._clauses(start, end)
+            # the whole note's clauses are kept: a mention looks for its locator in them
+            clauses = (
+                self._note_clauses() if (start, end) == (0, len(self.text)) else self._clauses(start, end)
+            )
             for index, clause in enumerate(clauses):
                 previous = clauses[index - 1] if index else None
                 self._detect(clause, previous)
