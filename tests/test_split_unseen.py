@@ -169,6 +169,16 @@ def test_and_after_a_full_citation_with_its_locator_cuts_before_a_short_form() -
     ]
 
 
+def test_and_after_a_short_form_with_its_page_cuts_before_a_full_citation() -> None:
+    """A publication group after ``, and`` belongs to the next citation when the locator before
+    is a page (only a year-like number can be part of a title: ``Labor in 1905, and After``)."""
+    text = "See Wood, The Baba, 220, and Lapidus, Women in Soviet Society (Berkeley, 1978), 66."
+    assert _both_passes(text) == [
+        ("short", "See Wood, The Baba, 220"),
+        ("full", "Lapidus, Women in Soviet Society (Berkeley, 1978), 66"),
+    ]
+
+
 # --- a short form in prose by a known author ------------------------------------------------------
 
 

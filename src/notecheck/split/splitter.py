@@ -99,6 +99,8 @@ if TYPE_CHECKING:
     from notecheck.archival import ArchivalMatch
 
 _DIGIT = re.compile(r"\d")
+#: A locator that may be a year of a title instead (``1905``, ``1917-1923``).
+_YEAR_LIKE = re.compile(r"[\s,]*(?:1[5-9]|20)\d\d(?:\s*[-–]\s*\d{2,4})?\s*")
 #: The most words a container named by its short title may have (``in Russia's Women``).
 _MAX_CONTAINER_WORDS = 8
 #: Literals one of which a collection reference holds (before its recogniser runs).
@@ -273,13 +275,17 @@ class _NoteSplitter:
 
     def _joins_citations(self, begin: int, comma: int, after: int, stop: int) -> bool:
         """Whether the ``, and`` at ``comma`` joins two citations of the clause ``[begin, stop)``:
-        the text before it is a complete citation ending in a locator, and no publication group
-        ``(Place, Year)`` follows before ``stop`` (the ``and`` is then inside a full citation's
-        title: ``Labor in 1905, and After, Its Legacy (Chicago, 1990), 12``)."""
+        the text before it is a complete citation ending in a locator, and, when that "locator"
+        reads as a year, no publication group ``(Place, Year)`` follows before ``stop`` (the
+        ``and`` is then inside a full citation's title: ``Labor in 1905, and After, Its Legacy
+        (Chicago, 1990), 12``; after a page, ``Wood, The Baba, 220, and Lapidus, Women in Soviet
+        Society (Berkeley, 1978), 66`` is two citations)."""
         left = self._trim(_Clause(begin, comma, False))
         split = self._locator_split(left.start, left.end)
         if split is None or not self.text[left.start : split[0]].strip():
             return False
+        if not _YEAR_LIKE.fullmatch(self.text, split[0], left.end):
+            return True
         first = bisect_left(self.parens, (after, after))
         for paren_start, paren_end in self.parens[first:]:
             if paren_start >= stop:
