@@ -4,7 +4,9 @@ text (a running head such as ``The Russian Review 52 (October 1993)`` even as a 
 
 from __future__ import annotations
 
-from notecheck.readers import read_edition_text
+import pytest
+
+from notecheck.readers import NO_BREAK_SPACES, read_edition_text
 
 PAGES = (
     "Body text.1 More.2 And.3\n"
@@ -133,3 +135,14 @@ def test_years_wrapped_in_two_notes_are_not_a_run_of_page_numbers() -> None:
     edition = read_edition_text(text)
     assert ["1905" in edition.notes[0].text, "1906" in edition.notes[1].text] == [True, True]
     assert edition.skipped == ()
+
+
+@pytest.mark.parametrize("input_format", ["text", "markdown"])
+def test_every_reader_reads_each_shared_no_break_space_as_a_space(input_format: str) -> None:
+    # one set of no-break spaces for all readers: the text reader and the shared view agree
+    assert NO_BREAK_SPACES
+    for tie in NO_BREAK_SPACES:
+        note = f"RGASPI,{tie}f.{tie}17,{tie}op.{tie}1"
+        text = f"Body.1\n\nNotes\n1. {note}\n" if input_format == "text" else f"Body.[^1]\n\n[^1]: {note}\n"
+        edition = read_edition_text(text, input_format=input_format)
+        assert [n.text for n in edition.notes] == ["RGASPI, f. 17, op. 1"]

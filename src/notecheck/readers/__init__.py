@@ -43,8 +43,10 @@ FORMATS_BY_EXTENSION = {
     ".tex": "latex",
 }
 
-#: No-break spaces, read as a space (see the module docstring).
-_NO_BREAK_SPACE = re.compile("[\u00a0\u2007\u202f]")
+#: The no-break spaces (U+00A0, U+2007, U+202F): every reader reads one as a space (see the
+#: module docstring). The one definition; the readers derive what they need from it.
+NO_BREAK_SPACES = "\u00a0\u2007\u202f"
+_NO_BREAK_SPACE = re.compile(f"[{NO_BREAK_SPACES}]")
 
 #: Every input format a reader exists for (``--input-format`` choices).
 INPUT_FORMATS = ("text", "markdown", "tei", "docx", "latex")

@@ -36,6 +36,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from notecheck.models import Diagnostic, Edition, Note, NoteCall, Section, Skipped, Source, TextMap
+from notecheck.readers import NO_BREAK_SPACES
 from notecheck.rules.reading import NO_NOTES
 
 #: Characters OCR commonly reads instead of a digit, and the digits they may stand for.
@@ -72,9 +73,9 @@ LOCATOR_ABBREVIATIONS = frozenset(
 )
 
 _LEAD = " \t\ufeff\xa0"
-#: A no-break space (U+00A0, U+2007, U+202F) reads as a space in a note, as in the other readers:
+#: A no-break space (``readers.NO_BREAK_SPACES``) reads as a space in a note, as in the other readers:
 #: a text exported from a word processor ties ``f.\u00a017``. One character for one, so offsets hold.
-_AS_SPACE = {0x00A0: " ", 0x2007: " ", 0x202F: " "}
+_AS_SPACE = dict.fromkeys(map(ord, NO_BREAK_SPACES), " ")
 _LABEL = re.compile(
     r"[ \t\ufeff\xa0]*(?:\[(?P<bracketed>\d{1,9}|[0-9A-Za-z|!]{1,5})\]|(?P<core>\d{1,9}|[0-9A-Za-z|!]{1,5})(?P<punct>[.)]))"
 )
