@@ -202,7 +202,7 @@ def find_archival(
             matches.append(ArchivalMatch(found[0].start, found[-1].end, reference_from_lexemes(found)))
             cursor = found[-1].end
     if "bid" in text:  # ``Ibid., d. 5785, l. 4``: an archive-level ibid below the fond
-        for ibid in _IBID_PARTIAL.finditer(text, max(0, start), stop):
+        for ibid in IBID_BELOW_FOND.finditer(text, max(0, start), stop):
             if any(m.start <= ibid.end() < m.end for m in matches):
                 continue
             found = parse(grammar, "partial", text, ibid.end(), stop)
@@ -217,8 +217,9 @@ def find_archival(
 #: ``;``, ``,`` or ``and`` follows is scanned once, not once per character (it runs after every
 #: reference).
 _PARTIAL_LEAD = re.compile(r"\s++and\s+|\s*+(?:;\s*+(?:and\s+|see\s+(?:also\s+)?|cf\.\s+)?|,\s+and\s+)")
-#: An ibid (OCR damage included) and its comma, before a continuation below the fond.
-_IBID_PARTIAL = re.compile(r"(?<![\w!|])[IiLl!1|]bid(?:em)?\.?\s*,\s*(?=(?:[oO0]p|[dD]|[eE]d)\W)")
+#: An ibid (OCR damage included) and its comma, before a continuation below the fond
+#: (``Ibid., d. 5, l. 4``); the fast pass uses it too.
+IBID_BELOW_FOND = re.compile(r"(?<![\w!|])[IiLl!1|]bid(?:em)?\.?\s*,\s*(?=(?:[oO0]p|[dD]|[eE]d)\W)")
 
 
 def reference_from_lexemes(lexemes: Sequence[Lexeme]) -> ArchivalReference:

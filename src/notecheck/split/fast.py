@@ -7,6 +7,7 @@ from bisect import bisect_left
 from functools import cache, lru_cache
 from typing import Any, Final, Literal
 
+from notecheck.archival import IBID_BELOW_FOND
 from notecheck.models import Citation, CitationFields, Form, Note, Segment
 from notecheck.split.fields import _short_fields
 from notecheck.split.locators import read_locator
@@ -62,16 +63,9 @@ def _fast_declines(text: str) -> bool:
         return True
     if ", and " in text and _CITATION_AND.search(text):
         return True  # two citations in one clause: the full splitter cuts it
-    if "bid" in text and _ibid_below_fond().search(text):
+    if "bid" in text and IBID_BELOW_FOND.search(text):
         return True  # ``Ibid., d. 5785``: an archive-level ibid the archival grammar reads
     return ("Doc" in text or "Appendix" in text) and _DOCUMENT_CUE.search(text) is not None
-
-
-@cache
-def _ibid_below_fond() -> re.Pattern[str]:
-    from notecheck.archival import _IBID_PARTIAL
-
-    return _IBID_PARTIAL
 
 
 def _odd_ibid(text: str) -> bool:
