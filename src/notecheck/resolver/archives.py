@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from notecheck.bibliography import fold, title_words
 from notecheck.models import ArchivalReference, Citation, CitationResolution, Entry, Note, Severity, Status
-from notecheck.resolver.context import ArchivalContext, Context, Outcome
+from notecheck.resolver.context import ArchivalContext, Context, Outcome, ambiguous
 from notecheck.rules.resolution import (
     AMBIGUOUS_REFERENCE,
     ARCHIVE_IBID_GAP,
@@ -264,12 +264,6 @@ def resolve_collection(citation: Citation, context: Context) -> Outcome | None:
         return Outcome(CitationResolution(found.key, Status.RESOLVED, (found.key,)))
     if found.candidates:
         guess = context.latest(list(found.candidates)) or found.candidates[0]
-        diagnostic = AMBIGUOUS_REFERENCE.at(
-            citation.span,
-            note=context.note_of(citation),
-            text=" ".join(citation.text.split()),
-            candidates=", ".join(found.candidates),
-            choice=f"the reference fits several collections equally; taken as {guess!r}",
-        )
-        return Outcome(CitationResolution(guess, Status.AMBIGUOUS, found.candidates), (diagnostic,))
+        choice = f"the reference fits several collections equally; taken as {guess!r}"
+        return ambiguous(citation, context.note_of(citation), found.candidates, guess, choice)
     return None

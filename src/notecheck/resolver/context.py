@@ -23,6 +23,7 @@ from notecheck.models import (
     Status,
 )
 from notecheck.resolver.match import Catalogue, CitedName, names_any, people, squash, translit_normal
+from notecheck.rules.resolution import AMBIGUOUS_REFERENCE
 
 if TYPE_CHECKING:
     from notecheck.split import ParsedEdition
@@ -36,6 +37,20 @@ class Outcome:
     resolution: CitationResolution
     diagnostics: tuple[Diagnostic, ...] = ()
     suggested_entry: str | None = None
+
+
+def ambiguous(
+    citation: Citation, note: Note | None, keys: tuple[str, ...], guess: str, choice: str, *, limit: int = 0
+) -> Outcome:
+    """The outcome of a citation that fits several entries: ``guess`` taken, every key a
+    candidate, NC410 saying why (``choice``). ``limit`` shortens the shown citation (0: whole)."""
+    text = " ".join(citation.text.split())
+    if limit and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    diagnostic = AMBIGUOUS_REFERENCE.at(
+        citation.span, note=note, text=text, candidates=", ".join(keys), choice=choice
+    )
+    return Outcome(CitationResolution(guess, Status.AMBIGUOUS, keys), (diagnostic,))
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from notecheck.bibliography import fold
 from notecheck.models import Citation, CitationResolution, Diagnostic, Status
 from notecheck.resolver.archives import resolve_collection
 from notecheck.resolver.bibtex import suggest_entry
-from notecheck.resolver.context import Context, Outcome
+from notecheck.resolver.context import Context, Outcome, ambiguous
 from notecheck.resolver.match import (
     SAME_TITLE,
     SUGGEST,
@@ -32,7 +32,7 @@ from notecheck.resolver.match import (
     squash,
     year_of,
 )
-from notecheck.rules.resolution import AMBIGUOUS_REFERENCE, ENTRY_DISAGREES, MISSING_ENTRY
+from notecheck.rules.resolution import ENTRY_DISAGREES, MISSING_ENTRY
 
 #: A title this unlike the entry's still matches when surname and year agree — and is reported.
 DAMAGED_TITLE = 70.0
@@ -72,14 +72,8 @@ def resolve_full(citation: Citation, context: Context) -> Outcome:
         chosen = context.declared_edition(list(keys), citation)
         if chosen is None:
             guess = context.latest(list(keys)) or keys[0]
-            diagnostic = AMBIGUOUS_REFERENCE.at(
-                citation.span,
-                note=note,
-                text=_short(citation.text),
-                candidates=", ".join(keys),
-                choice=f"nothing in the notes or the configuration says which; taken as {guess!r}",
-            )
-            return Outcome(CitationResolution(guess, Status.AMBIGUOUS, keys), (diagnostic,))
+            choice = f"nothing in the notes or the configuration says which; taken as {guess!r}"
+            return ambiguous(citation, note, keys, guess, choice, limit=80)
         top = [e for e in top if e.key == chosen[0]]
     match = top[0]
     diagnostics = () if whole else tuple(_disagreements(citation, context, match))

@@ -20,10 +20,9 @@ import re
 
 from notecheck.bibliography import fold
 from notecheck.models import Citation, CitationResolution, Diagnostic, Fix, Status
-from notecheck.resolver.context import Context, Outcome
+from notecheck.resolver.context import Context, Outcome, ambiguous
 from notecheck.resolver.match import CLOSE, SUGGEST, CitedName, people, person_matches, similarity, squash
 from notecheck.rules.resolution import (
-    AMBIGUOUS_REFERENCE,
     INCONSISTENT_SHORT_FORM,
     OP_CIT_WITHOUT_WORK,
     UNKNOWN_REFERENCE,
@@ -110,14 +109,8 @@ def choose(citation: Citation, context: Context, found: list[str], route: str, t
             keys = [declared[0]]
     if len(keys) > 1:
         guess = context.latest(keys) or keys[0]
-        diagnostic = AMBIGUOUS_REFERENCE.at(
-            citation.span,
-            note=note,
-            text=" ".join(citation.text.split()),
-            candidates=", ".join(keys),
-            choice=f"neither the notes nor the configuration say which; taken as {guess!r}",
-        )
-        return Outcome(CitationResolution(guess, Status.AMBIGUOUS, tuple(keys)), (diagnostic,))
+        choice = f"neither the notes nor the configuration say which; taken as {guess!r}"
+        return ambiguous(citation, note, tuple(keys), guess, choice)
     key = keys[0]
     diagnostics: list[Diagnostic] = []
     if route != "surname":
@@ -248,14 +241,8 @@ def resolve_op_cit(citation: Citation, context: Context) -> Outcome:
     if len(works) == 1:
         return Outcome(CitationResolution(works[0], Status.RESOLVED, (works[0],)))
     guess = works[-1]
-    diagnostic = AMBIGUOUS_REFERENCE.at(
-        citation.span,
-        note=note,
-        text=" ".join(citation.text.split()),
-        candidates=", ".join(works),
-        choice=f"{len(works)} works by {fields.authors[0]} are cited before; taken as the last, {guess!r}",
-    )
-    return Outcome(CitationResolution(guess, Status.AMBIGUOUS, tuple(works)), (diagnostic,))
+    choice = f"{len(works)} works by {fields.authors[0]} are cited before; taken as the last, {guess!r}"
+    return ambiguous(citation, note, tuple(works), guess, choice)
 
 
 def resolve_idem(citation: Citation, context: Context) -> Outcome:
