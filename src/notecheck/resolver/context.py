@@ -43,7 +43,7 @@ def ambiguous(
     citation: Citation, note: Note | None, keys: tuple[str, ...], guess: str, choice: str, *, limit: int = 0
 ) -> Outcome:
     """The outcome of a citation that fits several entries: ``guess`` taken, every key a
-    candidate, NC410 saying why (``choice``). ``limit`` shortens the shown citation (0: whole)."""
+    candidate, NC409 saying why (``choice``). ``limit`` shortens the shown citation (0: whole)."""
     text = " ".join(citation.text.split())
     if limit and len(text) > limit:
         text = text[: limit - 1] + "…"
